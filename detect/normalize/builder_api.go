@@ -1,0 +1,117 @@
+package normalize
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Build is the package-level Build using b's buffers. The view is owned by b
+// and valid until b's next call.
+func (b *Builder) Build(original string) *View {
+	b.build(original, &b.main, modeLower)
+	return &b.main
+}
+
+// BuildCased is the package-level BuildCased using b's buffers. The view is
+// owned by b and valid until b's next call.
+func (b *Builder) BuildCased(original string) *View {
+	b.build(original, &b.cased, modeCased)
+	return &b.cased
+}
+
+// BuildLeet is the package-level BuildLeet using b's buffers. The view is
+// owned by b and valid until b's next call.
+func (b *Builder) BuildLeet(original string) (*View, bool) {
+	if !b.buildLeet(original, &b.leet) {
+		return nil, false
+	}
+	return &b.leet, true
+}
+
+// Views builds the main, cased and leet views of one post. leet is nil
+// when no token needs leet decoding. The views are owned by b and valid
+// until b's next call.
+func (b *Builder) Views(original string) (main, cased, leet *View) {
+	b.build(original, &b.cased, modeCased)
+	if b.slow || !b.deriveLower(&b.cased, &b.main) {
+		b.build(original, &b.main, modeLower)
+	}
+	if mayLeet(original) && b.deriveLeet(&b.main, &b.leet) {
+		leet = &b.leet
+	}
+	return &b.main, &b.cased, leet
+}
+
+// buildLeet builds the leet view: Build's view with leet decoding on top.
+func (b *Builder) buildLeet(original string, v *View) bool {
+	if !mayLeet(original) {
+		return false
+	}
+	b.build(original, &b.main, modeLower)
+	return b.deriveLeet(&b.main, v)
+}
+
+// mayLeet is the cheap test on the original: no leet character (ASCII or
+// full-width) means no leet view.
+func mayLeet(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || leetOf(rune(c)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// deriveLower makes the main view from the cased one by lower-casing it,
+// which is exactly what Build does last, when no character changes its
+// UTF-8 length (so the offsets carry over). It reports false otherwise.
+// The caller must not use it after a build that went through the
+// normaliser (b.slow): there the fixed-point pass may differ.
+func (b *Builder) deriveLower(cased, out *View) bool {
+	t := cased.Text
+	buf := append(b.buf[:0], t...)
+	tr := append(out.tr[:0], cased.tr...)
+	applied := cased.applied
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				buf[i] = c + 'a' - 'A'
+				tr[i] |= uint16(CaseFold)
+				applied |= CaseFold
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(t[i:])
+		if r >= 0x3400 && r <= 0x9FFF {
+			i += n
+			continue
+		}
+		if l := unicode.ToLower(r); l != r {
+			if utf8.RuneLen(l) != n {
+				b.buf = buf
+				return false
+			}
+			utf8.EncodeRune(buf[i:], l)
+			for k := i; k < i+n; k++ {
+				tr[k] |= uint16(CaseFold)
+			}
+			applied |= CaseFold
+		}
+		i += n
+	}
+	b.buf = buf
+	out.tr = tr
+	if applied == cased.applied {
+		out.Text = t
+	} else {
+		out.Text = string(buf)
+	}
+	out.start = append(out.start[:0], cased.start...)
+	out.end = append(out.end[:0], cased.end...)
+	out.origLen = cased.origLen
+	out.applied = applied
+	return true
+}

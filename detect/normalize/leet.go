@@ -1,0 +1,152 @@
+package normalize
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// leetOf maps the leetspeak characters: 0→o 1→i 3→e 4→a 5→s 7→t @→a $→s.
+func leetOf(r rune) rune {
+	switch r {
+	case '0':
+		return 'o'
+	case '1':
+		return 'i'
+	case '3':
+		return 'e'
+	case '4':
+		return 'a'
+	case '5':
+		return 's'
+	case '7':
+		return 't'
+	case '@':
+		return 'a'
+	case '$':
+		return 's'
+	}
+	return 0
+}
+
+// maxLeetToken bounds the tokens considered: leetspeak words are short, while
+// wallet addresses and hashes (26+ characters of letters and digits) are not
+// words at all.
+const maxLeetToken = 24
+
+func leetTokenRune(r rune) bool {
+	if r < 0x80 {
+		return asciiClass[r]&clsAlnum != 0 || r == '@' || r == '$'
+	}
+	return isLatin(r)
+}
+
+// leetPositions returns the byte offsets in text (a main view, already
+// case-folded) of the leet characters to decode, appended to dst. A token
+// qualifies only when a leet character sits between two of its letters
+// (c4sh, m1rr0r, t0k3n, c4mbi0); then all of its leet digits are decoded,
+// and '@'/'$' only between letters. So numbers (7.25, 626-555-0104,
+// 41661-47-6) have no letters and stay; number-plus-unit tokens (50w, 30s,
+// 100mcg) and code-like tokens (M30) have no leet character between letters
+// and stay; tokens with other digits (2, 6, 8, 9: b2b, x86) are identifiers,
+// not leet; hex strings and addresses are excluded by length and the 0x
+// prefix; a single run of two or more digits inside letters is a model or
+// pill code (m30s, a320neo), not leet; user@example.org is an e-mail
+// address, not leet.
+func leetPositions(dst []int, text string) []int {
+	n := len(text)
+	for k := 0; k < n; {
+		r, size := utf8.DecodeRuneInString(text[k:])
+		if !leetTokenRune(r) {
+			k += size
+			continue
+		}
+		// Scan the token [k,m), counting runes and finding its letters.
+		m := k
+		runes, firstL, lastL, other, at, hasLeet := 0, -1, -1, false, false, false
+		digitRuns, runLen, longRun := 0, 0, false
+		for m < n {
+			r, size = utf8.DecodeRuneInString(text[m:])
+			if !leetTokenRune(r) {
+				break
+			}
+			if r >= '0' && r <= '9' {
+				if runLen == 0 {
+					digitRuns++
+				}
+				runLen++
+				longRun = longRun || runLen > 1
+			} else {
+				runLen = 0
+			}
+			switch {
+			case r == '@':
+				at, hasLeet = true, true
+			case r == '$':
+				hasLeet = true
+			case r >= '0' && r <= '9':
+				if leetOf(r) == 0 {
+					other = true
+				} else {
+					hasLeet = true
+				}
+			default:
+				if firstL < 0 {
+					firstL = m
+				}
+				lastL = m
+			}
+			runes++
+			m += size
+		}
+		tok := text[k:m]
+		switch {
+		case !hasLeet, firstL < 0, other, runes > maxLeetToken,
+			digitRuns == 1 && longRun && !at && !strings.ContainsRune(tok, '$'), // m30s, a320neo: a code
+			len(tok) > 2 && tok[0] == '0' && tok[1] == 'x',
+			at && m+1 < n && text[m] == '.' && isAlnum(rune(text[m+1])):
+			k = m
+			continue
+		}
+		interior := false
+		for x := firstL + 1; x < lastL; x++ {
+			if leetOf(rune(text[x])) != 0 {
+				interior = true
+				break
+			}
+		}
+		if interior {
+			for x := k; x < m; x++ {
+				c := text[x]
+				if leetOf(rune(c)) == 0 || ((c == '@' || c == '$') && (x < firstL || x > lastL)) {
+					continue
+				}
+				dst = append(dst, x)
+			}
+		}
+		k = m
+	}
+	return dst
+}
+
+// deriveLeet makes the leet view from the main view: leet decoding swaps
+// single ASCII characters, so the offsets are the main view's. It reports
+// false when nothing needed decoding.
+func (b *Builder) deriveLeet(main, out *View) bool {
+	b.leetPos = leetPositions(b.leetPos[:0], main.Text)
+	if len(b.leetPos) == 0 {
+		return false
+	}
+	buf := append(b.buf[:0], main.Text...)
+	out.tr = append(out.tr[:0], main.tr...)
+	for _, x := range b.leetPos {
+		buf[x] = byte(leetOf(rune(buf[x])))
+		out.tr[x] |= uint16(Leet)
+	}
+	b.buf = buf
+	out.Text = string(buf)
+	out.start = append(out.start[:0], main.start...)
+	out.end = append(out.end[:0], main.end...)
+	out.origLen = main.origLen
+	out.applied = main.applied | Leet
+	return true
+}
