@@ -1,0 +1,187 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"vigil/detect/indicator"
+	"vigil/detect/model"
+	"vigil/detect/normalize"
+	"vigil/detect/rulepack"
+	"vigil/detect/rules"
+)
+
+// DefaultThreshold is the combined score at which a category is flagged.
+const DefaultThreshold = 0.5
+
+// Options tune an Engine.
+type Options struct {
+	// Threshold is the combined score at or above which a category is
+	// flagged; 0 means DefaultThreshold.
+	Threshold float64
+}
+
+// Engine scans posts with one rule pack and one model. It is immutable and
+// safe for concurrent use; per-scan working memory is pooled.
+type Engine struct {
+	pack      *rulepack.Pack
+	model     *model.Model // nil: rules only
+	threshold float64
+	modelCat  [5]int // canonical category -> index in model.Categories (-1 absent)
+	pool      sync.Pool
+}
+
+// scratch is one scan's reusable memory.
+type scratch struct {
+	nb     *normalize.Builder
+	rs     *rulepack.Scratch
+	ex     *indicator.Extractor
+	probs  []float64
+	fired  []bool // by rule index
+	hits   []Hit
+	ruleS  [5]float64
+	evaded [5]bool
+}
+
+// New returns an engine for pack p and model m (m may be nil to score with
+// the rules alone).
+func New(p *rulepack.Pack, m *model.Model, o Options) *Engine {
+	e := &Engine{pack: p, model: m, threshold: o.Threshold}
+	if e.threshold <= 0 {
+		e.threshold = DefaultThreshold
+	}
+	for i, c := range Categories {
+		e.modelCat[i] = slices.Index(model.Categories, c)
+	}
+	e.pool.New = func() any {
+		return &scratch{nb: normalize.NewBuilder(), rs: p.NewScratch(), ex: indicator.NewExtractor(), probs: make([]float64, 0, 8), fired: make([]bool, len(p.Rules))}
+	}
+	return e
+}
+
+var defaultEngine = sync.OnceValues(func() (*Engine, error) {
+	p, err := rulepack.Load(rules.FS)
+	if err != nil {
+		return nil, fmt.Errorf("embedded rule pack: %w", err)
+	}
+	return New(p, model.Default(), Options{}), nil
+})
+
+// Default returns the engine built from the embedded rule pack and the
+// embedded model, loaded once.
+func Default() (*Engine, error) { return defaultEngine() }
+
+// Pack returns the engine's rule pack.
+func (e *Engine) Pack() *rulepack.Pack { return e.pack }
+
+// Threshold returns the flagging threshold in use.
+func (e *Engine) Threshold() float64 { return e.threshold }
+
+// ModelVersion returns the model's version, or "none" without a model.
+func (e *Engine) ModelVersion() string {
+	if e.model == nil {
+		return "none"
+	}
+	return e.model.Version()
+}
+
+// Scan decides on one post.
+func (e *Engine) Scan(p Post) Verdict {
+	sc := e.pool.Get().(*scratch)
+	defer e.pool.Put(sc)
+
+	v := Verdict{ID: p.ID, Categories: []string{}, RulePack: e.pack.Version(), Model: e.ModelVersion()}
+	view, cased, leet := sc.nb.Views(p.Text)
+	inds, set := e.indicators(sc, p, cased)
+	v.Indicators = inds
+	e.match(sc, p.Text, view, leet, set, inds)
+	if len(sc.hits) > 0 {
+		v.Hits = slices.Clone(sc.hits)
+	} else {
+		v.Hits = []Hit{}
+	}
+
+	var probs []float64
+	if e.model != nil {
+		sc.probs = e.model.Scores(view.Text, sc.probs[:0])
+		probs = sc.probs
+	}
+	handoff := set&contactBits != 0
+	anyRule := len(sc.hits) > 0
+	v.Scores = make(map[string]float64, len(Categories))
+	for ci, c := range Categories {
+		p := -1.0
+		if probs != nil && e.modelCat[ci] >= 0 {
+			p = probs[e.modelCat[ci]]
+		}
+		s := combine(sc.ruleS[ci], handoff, sc.evaded[ci], p, anyRule)
+		v.Scores[c] = round4(s)
+		if s >= e.threshold {
+			v.Categories = append(v.Categories, c)
+		}
+	}
+	v.Flagged = len(v.Categories) > 0
+	return v
+}
+
+// FiredRules returns the ids of the rules that fire on text (normalisation,
+// indicators and matching; no model), for rule-example tests.
+func (e *Engine) FiredRules(text string) []string {
+	sc := e.pool.Get().(*scratch)
+	defer e.pool.Put(sc)
+	view, cased, leet := sc.nb.Views(text)
+	_, set := e.indicators(sc, Post{Text: text}, cased)
+	e.match(sc, text, view, leet, set, nil)
+	var ids []string
+	for i, f := range sc.fired {
+		if f {
+			ids = append(ids, e.pack.Rules[i].ID)
+		}
+	}
+	return ids
+}
+
+// indicators extracts indicators from the cased view, maps them to the
+// original text and computes the set of types the rules may require.
+func (e *Engine) indicators(sc *scratch, p Post, cased *normalize.View) ([]Indicator, rulepack.IndicatorSet) {
+	found := sc.ex.Extract(cased.Text, indicator.Options{Lang: p.Lang})
+	if len(found) == 0 {
+		return []Indicator{}, 0
+	}
+	out := make([]Indicator, len(found))
+	var set rulepack.IndicatorSet
+	for i, in := range found {
+		s, en := cased.Orig(in.Start, in.End)
+		out[i] = Indicator{Type: string(in.Type), Value: in.Value, Normalized: in.Normalized, Valid: in.Valid, Detail: in.Detail, Start: s, End: en}
+		set |= indicatorBits(out[i])
+	}
+	return out, set
+}
+
+var (
+	contactBits = rulepack.IndicatorBit("phone") | rulepack.IndicatorBit("email") | rulepack.IndicatorBit("wechat_id") |
+		rulepack.IndicatorBit("telegram") | rulepack.IndicatorBit("handle")
+	cryptoBits = rulepack.IndicatorBit("tron") | rulepack.IndicatorBit("btc") | rulepack.IndicatorBit("bech32") | rulepack.IndicatorBit("eth")
+)
+
+// indicatorBits maps one indicator to the rule-format types it satisfies.
+// Checksummed types (addresses, CAS, cards) count only when valid; contact
+// types count whenever extracted, because their validity is a numbering-plan
+// check (fictional and foreign numbers fail it) that flags, not filters.
+func indicatorBits(in Indicator) rulepack.IndicatorSet {
+	b := rulepack.IndicatorBit(in.Type)
+	switch {
+	case b&contactBits != 0:
+		return b | rulepack.IndicatorBit("contact")
+	case !in.Valid:
+		return 0
+	case b&cryptoBits != 0:
+		return b | rulepack.IndicatorBit("crypto")
+	case in.Type == string(indicator.CAS):
+		if _, ok := indicator.Precursor(in.Normalized); ok {
+			return b | rulepack.IndicatorBit("precursor_cas")
+		}
+	}
+	return b
+}

@@ -1,0 +1,291 @@
+package rulepack
+
+import (
+	"slices"
+	"unicode/utf8"
+)
+
+// Span is a byte range [Start,End) of the text given to Match.
+type Span struct{ Start, End int }
+
+// Fire is one rule that fired, with the spans that satisfied it: one literal
+// occurrence per `all` group (chosen inside the window) followed by the first
+// match of each regular expression.
+type Fire struct {
+	Rule  *Rule
+	Index int // index of Rule in Pack.Rules
+	Spans []Span
+}
+
+// occurrence is one literal occurrence that satisfies a group; a group's
+// occurrences form a list in order of end offset.
+type occurrence struct {
+	start, end int32
+	next       int32 // next occurrence of the same group, or -1
+}
+
+// maxOccPerGroup bounds the work on adversarial posts (one literal repeated
+// thousands of times); the earliest occurrences are kept.
+const maxOccPerGroup = 256
+
+// Scratch is reusable per-scan working memory for MatchInto. A Scratch must
+// not be used by two goroutines at once; pool them.
+type Scratch struct {
+	occ      []occurrence
+	groupN   []uint16 // occurrences kept per group
+	head     []int32  // first occurrence of a group (valid when groupN > 0)
+	tail     []int32  // last occurrence of a group
+	touchedG []int32
+	ruleHave []uint8 // distinct groups present per rule
+	touchedR []int32
+	cands    []int32
+	spans    []Span
+	fires    []Fire
+	chosen   []Span
+}
+
+// NewScratch returns working memory sized for p.
+func (p *Pack) NewScratch() *Scratch {
+	n := len(p.m.groupOwner)
+	return &Scratch{groupN: make([]uint16, n), head: make([]int32, n), tail: make([]int32, n), ruleHave: make([]uint8, len(p.Rules))}
+}
+
+// Match returns the rules that fire on text (a normalised view's text) given
+// the valid indicator types present. It allocates; hot paths use MatchInto.
+func (p *Pack) Match(text string, ind IndicatorSet) []Fire {
+	fires := p.MatchInto(p.NewScratch(), text, ind)
+	out := make([]Fire, len(fires))
+	for i, f := range fires {
+		out[i] = Fire{Rule: f.Rule, Index: f.Index, Spans: slices.Clone(f.Spans)}
+	}
+	return out
+}
+
+// MatchInto is Match using sc's memory: the returned slice and its spans are
+// valid until sc is used again. Fires are in order of first evidence in the
+// text (rules without literals last).
+func (p *Pack) MatchInto(sc *Scratch, text string, ind IndicatorSet) []Fire {
+	sc.reset()
+	m := &p.m
+	if m.ac != nil {
+		m.ac.each(text, func(pat, start, end int) {
+			for _, v := range m.pats[pat].variants {
+				if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {
+					continue
+				}
+				for _, g := range v.groups {
+					sc.add(m, g, start, end)
+				}
+			}
+		})
+	}
+	sc.cands = append(append(sc.cands, sc.touchedR...), m.always...)
+	for _, ri := range sc.cands {
+		r := &p.Rules[ri]
+		if int(sc.ruleHave[ri]) < len(r.c.groups) {
+			continue
+		}
+		if r.c.indMask != 0 && r.c.indMask&ind == 0 {
+			continue
+		}
+		if !sc.chooseSpans(text, r) {
+			continue
+		}
+		lo, hi := spanOf(sc.chosen)
+		if p.suppressed(sc, text, r, lo, hi) {
+			continue
+		}
+		first := len(sc.spans)
+		sc.spans = append(sc.spans, sc.chosen...)
+		ok := true
+		for _, re := range r.c.regex {
+			loc := re.FindStringIndex(text)
+			if loc == nil {
+				ok = false
+				break
+			}
+			sc.spans = append(sc.spans, Span{loc[0], loc[1]})
+		}
+		if !ok {
+			sc.spans = sc.spans[:first]
+			continue
+		}
+		sc.fires = append(sc.fires, Fire{Rule: r, Index: int(ri), Spans: sc.spans[first:len(sc.spans):len(sc.spans)]})
+	}
+	return sc.fires
+}
+
+func (sc *Scratch) reset() {
+	for _, g := range sc.touchedG {
+		sc.groupN[g] = 0
+	}
+	for _, r := range sc.touchedR {
+		sc.ruleHave[r] = 0
+	}
+	sc.occ, sc.touchedG, sc.touchedR = sc.occ[:0], sc.touchedG[:0], sc.touchedR[:0]
+	sc.cands, sc.spans, sc.fires = sc.cands[:0], sc.spans[:0], sc.fires[:0]
+}
+
+// add records an occurrence of group g and updates the owning rule's count of
+// satisfied groups, making it a candidate once all its groups are present.
+func (sc *Scratch) add(m *matcher, g int32, start, end int) {
+	n := sc.groupN[g]
+	if n >= maxOccPerGroup {
+		return
+	}
+	sc.groupN[g] = n + 1
+	i := int32(len(sc.occ))
+	sc.occ = append(sc.occ, occurrence{start: int32(start), end: int32(end), next: -1})
+	if n > 0 {
+		sc.occ[sc.tail[g]].next = i
+		sc.tail[g] = i
+		return
+	}
+	sc.head[g], sc.tail[g] = i, i
+	sc.touchedG = append(sc.touchedG, g)
+	r := m.groupOwner[g]
+	if r < 0 {
+		return
+	}
+	if sc.ruleHave[r] == 0 {
+		sc.touchedR = append(sc.touchedR, r)
+	}
+	sc.ruleHave[r]++
+}
+
+// first returns the index of group g's first occurrence, or -1.
+func (sc *Scratch) first(g int32) int32 {
+	if sc.groupN[g] == 0 {
+		return -1
+	}
+	return sc.head[g]
+}
+
+// earliestEnd returns the occurrence of group g that starts at or after
+// left and ends first (ties: the earlier start), and whether there is one.
+func (sc *Scratch) earliestEnd(g, left int32) (occurrence, bool) {
+	var best occurrence
+	found := false
+	for i := sc.first(g); i >= 0; i = sc.occ[i].next {
+		o := sc.occ[i]
+		if o.start >= left && (!found || o.end < best.end) {
+			best, found = o, true
+		}
+	}
+	return best, found
+}
+
+// chooseSpans picks one occurrence per group of r so that all of them lie
+// within r.Window runes (first start to last end); it fills sc.chosen.
+func (sc *Scratch) chooseSpans(text string, r *Rule) bool {
+	sc.chosen = sc.chosen[:0]
+	gs := r.c.groups
+	if r.Window <= 0 || len(gs) <= 1 {
+		// Any occurrence will do: report each group's first one.
+		for _, g := range gs {
+			o := sc.occ[sc.first(g)]
+			sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
+		}
+		return true
+	}
+	// Try every occurrence as the leftmost one; for each group take the
+	// occurrence starting at or after it that ends first. The leftmost edge
+	// whose span fits the window wins.
+	bestLeft := int32(-1)
+	for _, g0 := range gs {
+		for i := sc.first(g0); i >= 0; i = sc.occ[i].next {
+			left := sc.occ[i].start
+			if bestLeft >= 0 && left >= bestLeft {
+				continue
+			}
+			maxEnd := int32(-1)
+			feasible := true
+			for _, g := range gs {
+				o, ok := sc.earliestEnd(g, left)
+				if !ok {
+					feasible = false
+					break
+				}
+				maxEnd = max(maxEnd, o.end)
+			}
+			if feasible && runeLen(text, int(left), int(maxEnd)) <= r.Window {
+				bestLeft = left
+			}
+		}
+	}
+	if bestLeft < 0 {
+		return false
+	}
+	for _, g := range gs {
+		o, _ := sc.earliestEnd(g, bestLeft)
+		sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
+	}
+	return true
+}
+
+// suppressed reports whether any of r's suppressors matches: anywhere in the
+// post, or, when the suppressor has a window, within that many runes of the
+// rule's matched span [lo,hi).
+func (p *Pack) suppressed(sc *Scratch, text string, r *Rule, lo, hi int) bool {
+	for _, si := range r.c.unless {
+		s := &p.Suppressors[si]
+		if sc.groupN[s.group] == 0 {
+			continue
+		}
+		if s.Window <= 0 || hi <= lo {
+			return true
+		}
+		for i := sc.first(s.group); i >= 0; i = sc.occ[i].next {
+			o := sc.occ[i]
+			gap := 0
+			switch {
+			case int(o.end) <= lo:
+				gap = runeLen(text, int(o.end), lo)
+			case int(o.start) >= hi:
+				gap = runeLen(text, hi, int(o.start))
+			}
+			if gap <= s.Window {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func spanOf(spans []Span) (lo, hi int) {
+	if len(spans) == 0 {
+		return 0, 0
+	}
+	lo, hi = spans[0].Start, spans[0].End
+	for _, s := range spans[1:] {
+		lo, hi = min(lo, s.Start), max(hi, s.End)
+	}
+	return lo, hi
+}
+
+// runeLen counts the runes of text[a:b]; byte length bounds it cheaply.
+func runeLen(text string, a, b int) int {
+	if b <= a {
+		return 0
+	}
+	return utf8.RuneCountInString(text[a:b])
+}
+
+// boundaryBefore reports whether the text before byte i does not continue a
+// word (start of text, or a rune that is not a spaced-script letter/digit).
+func boundaryBefore(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return !isWordRune(r)
+}
+
+// boundaryAfter is boundaryBefore for the text from byte i on.
+func boundaryAfter(text string, i int) bool {
+	if i >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return !isWordRune(r)
+}
