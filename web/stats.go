@@ -28,6 +28,7 @@ type DashboardCounts struct {
 	Content       []ContentCount // content items by surface and visibility
 	APITokens     int64          // service API tokens (active)
 	AuditTreeSize uint64         // entries in the audit Merkle tree
+	Flagged       []Count        // content items flagged by detection, by category
 }
 
 // TotalAccounts sums AccountsByApp.
