@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -43,7 +42,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	dir := t.TempDir()
 	targets := []target{{"sqlite", []string{"--data", dir, "--database-url", ""}, store.SQLitePath(dir)}}
-	if os.Getenv(testkit.EnvDatabaseURL) != "" {
+	if ok, _ := testkit.PostgresAvailable(); ok {
 		pg := testkit.PostgresURL(t)
 		targets = append(targets, target{"postgres", []string{"--data", t.TempDir(), "--database-url", pg}, pg})
 	}

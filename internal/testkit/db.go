@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,15 +18,16 @@ import (
 const EnvDatabaseURL = "VIGIL_TEST_DATABASE_URL"
 
 // Databases returns one migrated database per available dialect: SQLite
-// always, PostgreSQL when VIGIL_TEST_DATABASE_URL is set. Run the same
+// always, PostgreSQL when VIGIL_TEST_DATABASE_URL is set or a local
+// PostgreSQL installation can be started (see Main). Run the same
 // assertions against each with t.Run(db.Dialect.String(), ...).
 func Databases(t testing.TB) []*store.DB {
 	t.Helper()
 	dbs := []*store.DB{SQLite(t)}
-	if os.Getenv(EnvDatabaseURL) != "" {
+	if _, why := postgresBase(); why == "" {
 		dbs = append(dbs, Postgres(t))
 	} else {
-		t.Logf("PostgreSQL runs skipped: %s is not set (.ci/run sets it)", EnvDatabaseURL)
+		t.Logf("PostgreSQL runs skipped: %s", why)
 	}
 	return dbs
 }
@@ -48,7 +48,7 @@ func SQLite(t testing.TB) *store.DB {
 
 // Postgres returns a migrated PostgreSQL database confined to a fresh schema
 // (dropped at the end of the test), so tests never see each other's rows.
-// It skips the test when VIGIL_TEST_DATABASE_URL is not set.
+// It skips the test, saying why, when no PostgreSQL server is available.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
 	dsn := PostgresURL(t)
@@ -68,9 +68,9 @@ func Postgres(t testing.TB) *store.DB {
 // the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(EnvDatabaseURL)
+	base, why := postgresBase()
 	if base == "" {
-		t.Skipf("PostgreSQL not available: set %s (see .ci/run)", EnvDatabaseURL)
+		t.Skipf("PostgreSQL not available: %s", why)
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
