@@ -67,9 +67,18 @@ type server struct {
 	logs *bytes.Buffer
 }
 
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
 func startServer(t *testing.T, bin, data string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	return startServerArgs(t, bin, []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--log-level", "warn"})
+}
+
+// startServerArgs starts `vigil ARGS…` and waits until it prints its URL and
+// answers /readyz.
+func startServerArgs(t *testing.T, bin string, args []string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
