@@ -161,36 +161,29 @@ func (sc *Scratch) first(g int32) int32 {
 	return sc.head[g]
 }
 
-// earliestEnd returns the occurrence of group g that starts at or after
-// left and ends first (ties: the earlier start), and whether there is one.
-func (sc *Scratch) earliestEnd(g, left int32) (occurrence, bool) {
-	var best occurrence
-	found := false
-	for i := sc.first(g); i >= 0; i = sc.occ[i].next {
-		o := sc.occ[i]
-		if o.start >= left && (!found || o.end < best.end) {
-			best, found = o, true
-		}
-	}
-	return best, found
-}
+// assignBudget bounds the backtracking of one rule's span assignment on one
+// post (placements tried); ordinary posts need one placement per group.
+const assignBudget = 4096
 
-// chooseSpans picks one occurrence per group of r so that all of them lie
-// within r.Window runes (first start to last end); it fills sc.chosen.
+// chooseSpans picks one occurrence per group of r such that no two chosen
+// occurrences overlap (one span of text never satisfies two groups: "bill
+// counter" listed in two groups is one piece of evidence, not two) and, when
+// r.Window > 0, all of them lie within r.Window runes (first start to last
+// end). It fills sc.chosen, in group order, and reports success.
 func (sc *Scratch) chooseSpans(text string, r *Rule) bool {
 	sc.chosen = sc.chosen[:0]
 	gs := r.c.groups
-	if r.Window <= 0 || len(gs) <= 1 {
-		// Any occurrence will do: report each group's first one.
-		for _, g := range gs {
-			o := sc.occ[sc.first(g)]
-			sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
-		}
+	if len(gs) == 1 {
+		o := sc.occ[sc.first(gs[0])]
+		sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
 		return true
 	}
-	// Try every occurrence as the leftmost one; for each group take the
-	// occurrence starting at or after it that ends first. The leftmost edge
-	// whose span fits the window wins.
+	budget := assignBudget
+	if r.Window <= 0 {
+		return sc.assign(text, gs, 0, 0, 0, &budget)
+	}
+	// Try every occurrence start as the left edge; the window then bounds
+	// the last end. The leftmost feasible edge wins (earliest evidence).
 	bestLeft := int32(-1)
 	for _, g0 := range gs {
 		for i := sc.first(g0); i >= 0; i = sc.occ[i].next {
@@ -198,29 +191,72 @@ func (sc *Scratch) chooseSpans(text string, r *Rule) bool {
 			if bestLeft >= 0 && left >= bestLeft {
 				continue
 			}
-			maxEnd := int32(-1)
-			feasible := true
-			for _, g := range gs {
-				o, ok := sc.earliestEnd(g, left)
-				if !ok {
-					feasible = false
-					break
-				}
-				maxEnd = max(maxEnd, o.end)
-			}
-			if feasible && runeLen(text, int(left), int(maxEnd)) <= r.Window {
+			sc.chosen = sc.chosen[:0]
+			if sc.assign(text, gs, 0, left, r.Window, &budget) {
 				bestLeft = left
+			}
+			if budget <= 0 {
+				break
 			}
 		}
 	}
+	sc.chosen = sc.chosen[:0]
 	if bestLeft < 0 {
 		return false
 	}
-	for _, g := range gs {
-		o, _ := sc.earliestEnd(g, bestLeft)
-		sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
+	budget = assignBudget
+	return sc.assign(text, gs, 0, bestLeft, r.Window, &budget)
+}
+
+// assign extends sc.chosen with an occurrence of each of gs[d:] that starts
+// at or after left, overlaps nothing chosen so far and, when window > 0,
+// ends within window runes of left. It tries each group's occurrences in
+// list order (earliest end first) and backtracks on conflict. budget counts
+// placements across calls.
+func (sc *Scratch) assign(text string, gs []int32, d int, left int32, window int, budget *int) bool {
+	if d == len(gs) {
+		return true
 	}
-	return true
+	for i := sc.first(gs[d]); i >= 0; i = sc.occ[i].next {
+		o := sc.occ[i]
+		if o.start < left || sc.overlapsChosen(o) || (window > 0 && !inWindow(text, left, o.end, window)) {
+			continue
+		}
+		if *budget <= 0 {
+			return false
+		}
+		*budget--
+		sc.chosen = append(sc.chosen, Span{int(o.start), int(o.end)})
+		if sc.assign(text, gs, d+1, left, window, budget) {
+			return true
+		}
+		sc.chosen = sc.chosen[:len(sc.chosen)-1]
+	}
+	return false
+}
+
+// overlapsChosen reports whether o shares at least one byte with a span
+// already chosen.
+func (sc *Scratch) overlapsChosen(o occurrence) bool {
+	for _, c := range sc.chosen {
+		if int(o.start) < c.End && c.Start < int(o.end) {
+			return true
+		}
+	}
+	return false
+}
+
+// inWindow reports whether text[left:end] is at most window runes. A rune
+// is 1 to 4 bytes, so the byte length decides most cases without counting.
+func inWindow(text string, left, end int32, window int) bool {
+	n := int(end - left)
+	switch {
+	case n <= window:
+		return true
+	case n > 4*window:
+		return false
+	}
+	return runeLen(text, int(left), int(end)) <= window
 }
 
 // suppressed reports whether any of r's suppressors matches: anywhere in the

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/detect/normalize"
 )
@@ -172,9 +173,11 @@ func TestWholeWordAndStar(t *testing.T) {
 func TestWindow(t *testing.T) {
 	p := testPack(t)
 	assertFires(t, p, "bulk_cash.window",
-		[]string{"cash pickup", "pickup, cash", "收现金", "现金 ok 收现", "cash: pickup"},
+		[]string{"cash pickup", "pickup, cash", "收现 现金", "现金 ok 收现", "cash: pickup"},
 		// 12 runes: far apart in runes, also when the text is Han (bytes ≠ runes).
-		[]string{"pickup the kids at school and later bring cash", "收现一二三四五六七八九十现金", "cash"})
+		[]string{"pickup the kids at school and later bring cash", "收现一二三四五六七八九十现金", "cash",
+			// 收现 and 现金 share 现: one span never satisfies two groups.
+			"收现金"})
 	// An early far-apart pair must not hide a later close pair.
 	assertFires(t, p, "bulk_cash.window", []string{"pickup ................................ cash pickup"}, nil)
 	// Exactly at the limit: "收现" + 8 runes + "现金" is 12 runes.
@@ -305,5 +308,94 @@ func TestEmojiLiteralsIgnoreVariationSelectors(t *testing.T) {
 		if !slices.Contains(fired(p, s), "drug_sale.e") {
 			t.Errorf("emoji rule did not fire on %q", s)
 		}
+	}
+}
+
+// overlapPack has rules whose groups share literals or contain each other's
+// literals, so that one span of text could satisfy two groups at once.
+func overlapPack(t *testing.T) *Pack {
+	t.Helper()
+	yml := `rules:
+  - id: bulk_cash.shared
+    category: bulk_cash
+    weight: 1
+    all: [["bill counter", cash], ["bill counter", need, paying]]
+    examples: {match: [x]}
+  - id: ml_broker.nested
+    category: ml_broker
+    weight: 1
+    all: [[代收代付], [代付]]
+    examples: {match: [x]}
+  - id: bulk_cash.backtrack
+    category: bulk_cash
+    weight: 1
+    all: [[pickup, cash], [cash]]
+    examples: {match: [x]}
+  - id: bulk_cash.window3
+    category: bulk_cash
+    weight: 1
+    all: [["cash drop"], [drop, cash], [tonight]]
+    window: 30
+    examples: {match: [x]}
+`
+	p, err := loadYAML(t, map[string]string{"a.yaml": yml})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestGroupsNeedDisjointSpans(t *testing.T) {
+	p := overlapPack(t)
+	// The demo false alarm: "bill counter" once cannot be both groups.
+	assertFires(t, p, "bulk_cash.shared",
+		[]string{"bill counter, paying well", "need a bill counter for the cash", "bill counter and another bill counter"},
+		[]string{"selling a used bill counter", "bill counter"})
+	// A literal inside another group's longer literal is the same text.
+	assertFires(t, p, "ml_broker.nested", []string{"代收代付，另有代付", "代付和代收代付"}, []string{"代收代付", "专业代收代付业务"})
+	// Greedy takes "cash" for group 0, which blocks group 1; backtracking
+	// moves group 0 to "pickup".
+	assertFires(t, p, "bulk_cash.backtrack", []string{"cash pickup", "pickup cash"}, []string{"cash", "pickup"})
+	// Three groups, a window and overlaps: "cash drop" is one piece of
+	// evidence, so a second one must come from distinct words in the window.
+	assertFires(t, p, "bulk_cash.window3",
+		[]string{"cash drop tonight, cash", "cash drop, drop tonight", "tonight: cash drop + cash"},
+		[]string{"cash drop tonight", "cash drop ..... far far away and much later cash tonight", "the cash drop tonight"})
+}
+
+func TestDisjointSpansReported(t *testing.T) {
+	p := overlapPack(t)
+	v := normalize.Build("cash pickup").Text
+	for _, f := range p.Match(v, 0) {
+		if f.Rule.ID != "bulk_cash.backtrack" {
+			continue
+		}
+		got := []string{v[f.Spans[0].Start:f.Spans[0].End], v[f.Spans[1].Start:f.Spans[1].End]}
+		if got[0] != "pickup" || got[1] != "cash" {
+			t.Fatalf("spans %q, want [pickup cash]", got)
+		}
+		return
+	}
+	t.Fatal("rule did not fire")
+}
+
+func TestDisjointAssignmentIsBoundedAndAllocationFree(t *testing.T) {
+	p := overlapPack(t)
+	// Thousands of occurrences shared by every group: the search stays
+	// within its budget and still finds a disjoint assignment.
+	text := normalize.Build(strings.Repeat("bill counter cash drop 代收代付 ", 2000)).Text
+	start := time.Now()
+	if got := fired(p, text); !slices.Contains(got, "bulk_cash.shared") || !slices.Contains(got, "ml_broker.nested") {
+		t.Fatalf("fired %v", got)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("adversarial post took %v", d)
+	}
+	sc := p.NewScratch()
+	p.MatchInto(sc, text, 0)
+	v := normalize.Build("need a bill counter for the cash, pickup tonight").Text
+	p.MatchInto(sc, v, 0)
+	if n := testing.AllocsPerRun(50, func() { p.MatchInto(sc, v, 0) }); n != 0 {
+		t.Fatalf("MatchInto allocates %v times per run on a warm scratch", n)
 	}
 }
