@@ -31,7 +31,7 @@ type engineFlags struct {
 func (f *engineFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.rules, "rules", "", "rule pack directory (default: the embedded pack)")
-	fl.StringVar(&f.model, "model", "", "model file written by `vigil train` (default: the embedded model; \"none\": rules only)")
+	fl.StringVar(&f.model, "model", "", "model file written by vigil train (default: the embedded model; \"none\": rules only)")
 	fl.Float64Var(&f.threshold, "threshold", detect.DefaultThreshold, "combined score at which a category is flagged (0..1]")
 }
 
@@ -154,74 +154,143 @@ func progressFor(w io.Writer, size int64, what string) *progressbar.ProgressBar 
 		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
 }
 
-// scanJob is one input line on its way through the workers; out carries its
-// encoded result back to the writer, which waits for jobs in input order.
-type scanJob struct {
-	n    int
-	line []byte
-	out  chan scanResult
-}
-
-type scanResult struct {
-	b      []byte
-	failed bool
-}
-
 // scanStream scans every non-blank line of in with workers goroutines and
 // writes the results to out in input order. It returns the number of lines
 // and of failed lines; err is an I/O error that stopped the run.
 func scanStream(e *detect.Engine, in io.Reader, out io.Writer, workers int, bar *progressbar.ProgressBar) (total, failed int, err error) {
-	jobs := make(chan *scanJob, workers*16)
-	order := make(chan *scanJob, workers*64)
+	if workers == 1 {
+		// One worker scans in the reading goroutine: handing every line to
+		// another goroutine and back cost more than decoding it.
+		ls := newLineScanner(e)
+		var buf []byte
+		readErr := eachLine(in, bar, func(n int, line []byte, _ bool) {
+			var f bool
+			buf, f = ls.scan(n, line, buf[:0])
+			total++
+			if f {
+				failed++
+			}
+			if err == nil {
+				_, err = out.Write(buf)
+			}
+		})
+		if err == nil {
+			err = readErr
+		}
+		return total, failed, err
+	}
+	return scanParallel(e, in, out, workers, bar)
+}
+
+// scanBatch is a run of input lines handed to a worker at once (handing
+// lines over one by one cost a goroutine switch per line); out collects
+// their results for the writer, which takes batches in input order.
+type scanBatch struct {
+	nums   []int
+	ends   []int // end offset of each line in text
+	text   []byte
+	out    []byte
+	failed int
+	done   chan struct{}
+}
+
+// Batches close at this many lines or bytes, or when the input has
+// nothing more buffered (so a slow stream is not held back).
+const (
+	batchLines = 128
+	batchBytes = 64 << 10
+)
+
+func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, bar *progressbar.ProgressBar) (total, failed int, err error) {
+	jobs := make(chan *scanBatch, workers*2)
+	order := make(chan *scanBatch, workers*4)
 	var readErr error
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		r := bufio.NewReaderSize(in, 64<<10)
-		for n := 1; ; n++ {
-			line, err := r.ReadBytes('\n')
-			if bar != nil {
-				_ = bar.Add(len(line))
-			}
-			if len(bytes.TrimSpace(line)) > 0 {
-				j := &scanJob{n: n, line: line, out: make(chan scanResult, 1)}
-				order <- j
-				jobs <- j
-			}
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					readErr = err
-				}
-				return
+		var b *scanBatch
+		send := func() {
+			if b != nil {
+				order <- b
+				jobs <- b
+				b = nil
 			}
 		}
+		readErr = eachLine(in, bar, func(n int, line []byte, more bool) {
+			if b == nil {
+				b = &scanBatch{done: make(chan struct{})}
+			}
+			b.nums = append(b.nums, n)
+			b.text = append(b.text, line...)
+			b.ends = append(b.ends, len(b.text))
+			if len(b.nums) >= batchLines || len(b.text) >= batchBytes || !more {
+				send()
+			}
+		})
+		send()
 	}()
 	for w := 0; w < workers; w++ {
 		go func() {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			for j := range jobs {
-				buf.Reset()
-				failed := scanLine(e, j.n, j.line, enc)
-				j.out <- scanResult{b: bytes.Clone(buf.Bytes()), failed: failed}
+			ls := newLineScanner(e)
+			for b := range jobs {
+				start := 0
+				for i, n := range b.nums {
+					var f bool
+					b.out, f = ls.scan(n, b.text[start:b.ends[i]], b.out)
+					if f {
+						b.failed++
+					}
+					start = b.ends[i]
+				}
+				close(b.done)
 			}
 		}()
 	}
-	for j := range order {
-		res := <-j.out
-		total++
-		if res.failed {
-			failed++
-		}
+	for b := range order {
+		<-b.done
+		total += len(b.nums)
+		failed += b.failed
 		if err == nil {
-			_, err = out.Write(res.b)
+			_, err = out.Write(b.out)
 		}
 	}
 	if err == nil {
 		err = readErr
 	}
 	return total, failed, err
+}
+
+// eachLine calls fn with every non-blank line of in (with its newline) and
+// its 1-based line number; line is valid only during the call, and more
+// reports whether further input is already buffered. It returns the read
+// error that ended the input, nil at EOF.
+func eachLine(in io.Reader, bar *progressbar.ProgressBar, fn func(n int, line []byte, more bool)) error {
+	r := bufio.NewReaderSize(in, 64<<10)
+	var long []byte
+	for n := 1; ; n++ {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: collect it.
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if bar != nil {
+			_ = bar.Add(len(line))
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			fn(n, line, err == nil && r.Buffered() > 0)
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return err
+			}
+			return nil
+		}
+	}
 }
 
 // scanInput is the accepted shape of an input line; other fields are
@@ -238,32 +307,58 @@ type scanError struct {
 	Error string `json:"error"`
 }
 
-// scanLine decodes, scans and encodes one line; it reports whether the line
-// failed (an error object was written instead of a verdict).
-func scanLine(e *detect.Engine, n int, line []byte, enc *json.Encoder) bool {
-	var in scanInput
-	fail := func(id, format string, a ...any) bool {
-		_ = enc.Encode(scanError{ID: id, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, a...)})
-		return true
+// lineScanner decodes, scans and encodes lines; one per goroutine.
+type lineScanner struct {
+	e   *detect.Engine
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newLineScanner(e *detect.Engine) *lineScanner {
+	ls := &lineScanner{e: e}
+	ls.enc = json.NewEncoder(&ls.buf)
+	ls.enc.SetEscapeHTML(false)
+	return ls
+}
+
+// scan decodes, scans and encodes line n, appending the output line to dst;
+// it reports whether the line failed (an error object was written instead
+// of a verdict).
+func (ls *lineScanner) scan(n int, line []byte, dst []byte) ([]byte, bool) {
+	fail := func(id, format string, a ...any) ([]byte, bool) {
+		ls.buf.Reset()
+		_ = ls.enc.Encode(scanError{ID: id, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, a...)})
+		return append(dst, ls.buf.Bytes()...), true
 	}
-	if err := json.Unmarshal(line, &in); err != nil {
-		return fail("", "not a JSON object: %v", err)
+	var p detect.Post
+	if fast, ok := decodeFast(line); ok {
+		p = detect.Post{ID: fast.id, Text: fast.text, Lang: fast.lang, Surface: fast.surface}
+	} else {
+		var in scanInput
+		if err := json.Unmarshal(line, &in); err != nil {
+			return fail("", "not a JSON object: %v", err)
+		}
+		if len(in.ID) == 0 || string(in.ID) == "null" {
+			return fail("", `missing "id"`)
+		}
+		if err := json.Unmarshal(in.ID, &p.ID); err != nil {
+			return fail(string(in.ID), `"id" must be a string`)
+		}
+		if p.ID != "" && in.Text == nil {
+			return fail(p.ID, `missing "text"`)
+		}
+		if in.Text != nil {
+			p.Text = *in.Text
+		}
+		p.Lang, p.Surface = in.Lang, in.Surface
 	}
-	var id string
-	if len(in.ID) == 0 || string(in.ID) == "null" {
-		return fail("", `missing "id"`)
-	}
-	if err := json.Unmarshal(in.ID, &id); err != nil {
-		return fail(string(in.ID), `"id" must be a string`)
-	}
-	if id == "" {
+	if p.ID == "" {
 		return fail("", `"id" is empty`)
 	}
-	if in.Text == nil {
-		return fail(id, `missing "text"`)
+	v := ls.e.Scan(p)
+	out, err := v.AppendJSON(dst)
+	if err != nil {
+		return fail(p.ID, "cannot encode verdict: %v", err)
 	}
-	if err := enc.Encode(e.Scan(detect.Post{ID: id, Text: *in.Text, Lang: in.Lang, Surface: in.Surface})); err != nil {
-		return fail(id, "cannot encode verdict: %v", err)
-	}
-	return false
+	return append(out, '\n'), false
 }

@@ -36,7 +36,7 @@ func (b *Builder) Views(original string) (main, cased, leet *View) {
 	if b.slow || !b.deriveLower(&b.cased, &b.main) {
 		b.build(original, &b.main, modeLower)
 	}
-	if mayLeet(original) && b.deriveLeet(&b.main, &b.leet) {
+	if b.deriveLeet(&b.main, &b.leet) {
 		leet = &b.leet
 	}
 	return &b.main, &b.cased, leet
@@ -44,23 +44,8 @@ func (b *Builder) Views(original string) (main, cased, leet *View) {
 
 // buildLeet builds the leet view: Build's view with leet decoding on top.
 func (b *Builder) buildLeet(original string, v *View) bool {
-	if !mayLeet(original) {
-		return false
-	}
 	b.build(original, &b.main, modeLower)
 	return b.deriveLeet(&b.main, v)
-}
-
-// mayLeet is the cheap test on the original: no leet character (ASCII or
-// full-width) means no leet view.
-func mayLeet(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf || leetOf(rune(c)) != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // deriveLower makes the main view from the cased one by lower-casing it,

@@ -128,10 +128,48 @@ func leetPositions(dst []int, text string) []int {
 	return dst
 }
 
+// leetByte marks the leet characters ('0' '1' '3' '4' '5' '7' '@' '$').
+var leetByte = func() (t [256]bool) {
+	for c := range 128 {
+		t[c] = leetOf(rune(c)) != 0
+	}
+	return t
+}()
+
+// leetCandidate is leetPositions' cheap necessary condition: some leet
+// character directly follows a letter. (leetPositions decodes only a token
+// with a leet character between two of its letters; between the last
+// letter before it and it there can be only leet characters, or the token
+// has another digit and is skipped, so the byte after that letter is a
+// leet character.) Most posts have none: in the bench corpus a leet view
+// was needed for none of them, but nearly every one has a digit or a
+// non-ASCII byte.
+func leetCandidate(text string) bool {
+	for i := 1; i < len(text); i++ {
+		if !leetByte[text[i]] {
+			continue
+		}
+		p := text[i-1]
+		if p < utf8.RuneSelf {
+			if asciiClass[p]&clsLetter != 0 {
+				return true
+			}
+			continue
+		}
+		if r, _ := utf8.DecodeLastRuneInString(text[:i]); isLatin(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // deriveLeet makes the leet view from the main view: leet decoding swaps
 // single ASCII characters, so the offsets are the main view's. It reports
 // false when nothing needed decoding.
 func (b *Builder) deriveLeet(main, out *View) bool {
+	if !leetCandidate(main.Text) {
+		return false
+	}
 	b.leetPos = leetPositions(b.leetPos[:0], main.Text)
 	if len(b.leetPos) == 0 {
 		return false

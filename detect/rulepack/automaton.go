@@ -24,7 +24,7 @@ type automaton struct {
 	// dense[s] is the offset of state s's row in denseNext, or -1 when its
 	// edges are sparse: kidClass/kidNext[kidStart[s]:kidStart[s+1]].
 	dense     []int32
-	denseNext []int32 // -1: no edge (the root's row is complete)
+	denseNext []int32 // complete rows: failure transitions filled in
 	kidStart  []int32
 	kidClass  []uint8
 	kidNext   []int32
@@ -173,6 +173,21 @@ func newAutomaton(patterns []string) *automaton {
 		}
 	}
 	a.kidStart[n] = int32(len(a.kidClass))
+	// Complete the dense rows with the failure transitions, so that a dense
+	// state (the root, its busy children, wide states: where most bytes are
+	// read) moves in one lookup. BFS order: a failure target is shallower,
+	// so its transitions are final when a deeper state copies them.
+	for q := 1; q < n; q++ {
+		d := a.dense[q]
+		if d < 0 {
+			continue
+		}
+		for c := 0; c < nc; c++ {
+			if a.denseNext[int(d)+c] < 0 {
+				a.denseNext[int(d)+c] = a.step(a.fail[q], uint8(c))
+			}
+		}
+	}
 	return a
 }
 
@@ -188,7 +203,7 @@ func (a *automaton) step(s int32, c uint8) int32 {
 	for {
 		if d := a.dense[s]; d >= 0 {
 			if t := a.denseNext[int(d)+int(c)]; t >= 0 {
-				return t
+				return t // always, once newAutomaton has completed the rows
 			}
 		} else {
 			for i := a.kidStart[s]; i < a.kidStart[s+1]; i++ {
