@@ -27,6 +27,9 @@ var accessTable = map[string][]string{
 	"GET /readyz":  public,
 	"GET /metrics": public,
 	"GET /static/": public,
+	// public documents (web/openapi.go, web/public_le.go)
+	"GET /api/openapi.json": public,
+	"GET /law-enforcement":  public,
 	// sign-in
 	"GET /login":         public,
 	"POST /login":        public,
@@ -51,6 +54,8 @@ var accessTable = map[string][]string{
 	"POST /api/v1/logins":   {web.ScopeIngest},
 	"POST /api/v1/groups":   {web.ScopeIngest},
 	"POST /api/v1/content":  {web.ScopeIngest},
+	// production signing key (web/api_production_key.go): published to anyone
+	"GET /.well-known/vigil-production-key": public,
 }
 
 // principals are every kind of caller: anonymous, each staff role, each
@@ -76,7 +81,9 @@ func TestRoleMatrix(t *testing.T) {
 	// Every route list the composition root mounts. The ingest service is
 	// nil: the hook below stops every authorised request before a handler
 	// runs, and the authorisation decision needs nothing from the service.
-	e := newEnv(t, nil, func(c *web.Config) { c.Routes = append(c.Routes, web.IngestRoutes(nil)...) })
+	e := newEnv(t, nil, func(c *web.Config) {
+		c.Routes = append(append(c.Routes, web.IngestRoutes(nil)...), web.ProductionKeyRoutes(nil)...)
+	})
 	web.SetAuthorizedHook(e.srv, func(rt web.Route, w http.ResponseWriter, r *http.Request) bool {
 		if !armed.Load() {
 			return false

@@ -21,6 +21,7 @@ import (
 
 	"vigil/audit"
 	"vigil/auth"
+	"vigil/lawreq"
 	"vigil/store"
 )
 
@@ -68,6 +69,12 @@ type Config struct {
 	// always Secure.
 	SecureCookies  bool
 	TrustedOrigins []string // extra origins allowed to POST (e.g. "https://vigil.example.org")
+
+	// LEContact is the law-enforcement contact published on
+	// /law-enforcement; LEPolicy the response times it promises (zero:
+	// lawreq.DefaultPolicy()).
+	LEContact LEContact
+	LEPolicy  lawreq.Policy
 
 	Issuer          string             // TOTP issuer shown in authenticator apps; default "Vigil"
 	Lockout         auth.LockoutPolicy // zero: auth.DefaultLockout

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigil/auth"
+	"vigil/production"
 )
 
 var (
@@ -83,6 +84,19 @@ func TestServeDemoThenLogInAndSeeCounts(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", base)
 		return page(c.Do(req))
+	}
+
+	// The public pages need no login: the guidelines and the key that
+	// verifies production packages, which must be this data directory's key.
+	if le := page(c.Get(base + "/law-enforcement")); !strings.Contains(le, "48 hours") {
+		t.Fatalf("/law-enforcement does not state the 48-hour commitment:\n%s", le)
+	}
+	key, err := production.LoadKey(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub := page(c.Get(base + "/.well-known/vigil-production-key")); !strings.Contains(pub, key.PublicKeyBase64()) {
+		t.Fatalf("the published production key is not the server's key:\n%s", pub)
 	}
 
 	login := page(c.Get(base + "/"))

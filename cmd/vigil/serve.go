@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"vigil/audit"
 	"vigil/detect"
 	"vigil/ingest"
+	"vigil/production"
 	"vigil/queue"
 	"vigil/store"
 	"vigil/web"
@@ -33,6 +35,7 @@ type serveOptions struct {
 	checkpointEvery, shutdownGrace         time.Duration
 	secureCookies                          bool
 	logLevel, auditOrigin                  string
+	leContact                              web.LEContact
 }
 
 func init() { addCommand(newServeCmd()) }
@@ -74,6 +77,11 @@ Precedence: flag, environment, file, default.`,
 	f.BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS proxy)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.auditOrigin, "audit-origin", "vigil.local/audit", "origin line of audit checkpoints")
+	f.StringVar(&o.leContact.Name, "le-contact-name", "Law Enforcement Response Team", "the law-enforcement contact named on /law-enforcement")
+	f.StringVar(&o.leContact.Email, "le-contact-email", "", "published e-mail address for law-enforcement questions")
+	f.StringVar(&o.leContact.Phone, "le-contact-phone", "", "the on-call emergency line for law enforcement")
+	f.StringVar(&o.leContact.Hours, "le-contact-hours", "", "when the non-emergency contact answers, e.g. \"Mon-Fri 09:00-17:00 PT\"")
+	f.StringVar(&o.leContact.Portal, "le-contact-portal", "", "absolute URL of the officer portal if it is not this server")
 	return c
 }
 
@@ -90,6 +98,8 @@ type app struct {
 	ingest   *ingest.Service
 	verdicts *store.Verdicts
 	reg      *prometheus.Registry
+
+	productionKey *production.Key // signs production packages; public half at /.well-known
 }
 
 // openApp opens the store, the queue and the audit log; shared by serve and
@@ -118,6 +128,10 @@ func openApp(ctx context.Context, o serveOptions, logger *slog.Logger, withQueue
 		return nil, err
 	}
 	if a.audit, err = audit.New(store.NewAuditStore(a.db), keys, audit.Options{Logger: logger}); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.productionKey, err = production.LoadOrCreateKey(o.data); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -240,7 +254,9 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 				{Name: "store", Check: a.db.PingContext},
 				{Name: "queue", Check: a.q.Ready},
 			},
-			Routes: append(web.AuditRoutes(a.audit), web.IngestRoutes(a.ingest)...),
+			LEContact: o.leContact,
+			Routes: slices.Concat(web.AuditRoutes(a.audit), web.IngestRoutes(a.ingest),
+				web.ProductionKeyRoutes(a.productionKey.Public())),
 		})
 		if err != nil {
 			return err
