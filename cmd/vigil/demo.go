@@ -13,6 +13,7 @@ import (
 	"vigil/auth"
 	"vigil/demo"
 	"vigil/ingest"
+	"vigil/lereq"
 	"vigil/store"
 	"vigil/web"
 )
@@ -65,6 +66,9 @@ addresses in the documentation ranges, e-mails on example.com/.net/.org.`,
 }
 
 type demoLogin struct{ username, password, role string }
+
+// demoOfficerPassword is the demo agency officer's password.
+const demoOfficerPassword = "demo-officer-passphrase"
 
 // demoStaff are the demo console users, one per role. Their passwords are
 // printed by `serve --demo`; they exist only in demo data directories.
@@ -137,6 +141,14 @@ func loadDemo(ctx context.Context, a *app, opt demo.Options, progress io.Writer,
 			return nil, fmt.Errorf("create demo user %s: %w", d.username, err)
 		}
 	}
+	// The demo agency, officer and requests name demo accounts, which the
+	// intake above stored synchronously.
+	seeded, err := a.le.SeedDemo(ctx, lereq.DemoOptions{Password: demoOfficerPassword})
+	if err != nil {
+		return nil, fmt.Errorf("seed the demo law-enforcement agency: %w", err)
+	}
+	fmt.Fprintf(progress, "vigil: demo agency %q with officer %s and %d requests in different states\n",
+		seeded.Agency.Name, seeded.Officer.Email, len(seeded.Requests))
 	if drain {
 		if err := drainQueue(ctx, a); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"vigil/auth"
 	"vigil/production"
+	"vigil/store"
 )
 
 var (
@@ -125,5 +127,19 @@ func TestServeDemoThenLogInAndSeeCounts(t *testing.T) {
 			t.Fatalf("dashboard never showed 400 accounts, 4000 posts and flagged items:\n%s", dash)
 		}
 		time.Sleep(300 * time.Millisecond)
+	}
+
+	// The demo also holds one law-enforcement agency with requests in
+	// several states, so both sides of the portal can be clicked through.
+	db, err := store.Open(context.Background(), store.SQLitePath(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var agencies, requests, states int
+	db.QueryRow("SELECT COUNT(*) FROM le_agencies").Scan(&agencies)
+	db.QueryRow("SELECT COUNT(*), COUNT(DISTINCT state) FROM le_requests").Scan(&requests, &states)
+	if agencies != 1 || requests < 3 || states < 3 {
+		t.Fatalf("demo law enforcement: %d agencies, %d requests in %d states; want 1 agency and requests in several states", agencies, requests, states)
 	}
 }

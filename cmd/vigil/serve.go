@@ -22,6 +22,7 @@ import (
 	"vigil/audit"
 	"vigil/detect"
 	"vigil/ingest"
+	"vigil/lereq"
 	"vigil/production"
 	"vigil/queue"
 	"vigil/store"
@@ -36,6 +37,7 @@ type serveOptions struct {
 	secureCookies                          bool
 	logLevel, auditOrigin                  string
 	leContact                              web.LEContact
+	le                                     leOptions
 }
 
 func init() { addCommand(newServeCmd()) }
@@ -82,6 +84,9 @@ Precedence: flag, environment, file, default.`,
 	f.StringVar(&o.leContact.Phone, "le-contact-phone", "", "the on-call emergency line for law enforcement")
 	f.StringVar(&o.leContact.Hours, "le-contact-hours", "", "when the non-emergency contact answers, e.g. \"Mon-Fri 09:00-17:00 PT\"")
 	f.StringVar(&o.leContact.Portal, "le-contact-portal", "", "absolute URL of the officer portal if it is not this server")
+	f.StringVar(&o.le.govRegistry, "gov-registry", "", "CSV of the US .gov domain registry (e.g. ../shared/data/dotgov/current-full.csv); empty: any .gov domain may register")
+	f.StringVar(&o.le.smtpURL, "smtp-url", "", "smtp://[user:password@]host:port?from=address for officer and escalation e-mail; empty: kept in memory")
+	f.StringVar(&o.le.portalURL, "portal-url", "", "public base URL of this server, for links in e-mails (default: http://--addr)")
 	return c
 }
 
@@ -100,6 +105,7 @@ type app struct {
 	reg      *prometheus.Registry
 
 	productionKey *production.Key // signs production packages; public half at /.well-known
+	le            *lereq.Service  // law-enforcement requests
 }
 
 // openApp opens the store, the queue and the audit log; shared by serve and
@@ -138,6 +144,13 @@ func openApp(ctx context.Context, o serveOptions, logger *slog.Logger, withQueue
 	a.dir = store.NewDirectory(a.db, time.Now)
 	a.tokens = store.NewTokens(a.db, time.Now)
 	a.verdicts = store.NewVerdicts(a.db)
+	if o.le.portalURL == "" {
+		o.le.portalURL = "http://" + o.addr
+	}
+	if a.le, err = newLEService(a, o); err != nil {
+		a.close()
+		return nil, err
+	}
 	if !withQueue {
 		return a, nil
 	}
@@ -238,6 +251,11 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 	pubCtx, stopPub := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPub()
 	go a.audit.PublishEvery(pubCtx, o.checkpointEvery)
+	if o.role != "api" {
+		// Escalations: each level is claimed once in the database, so
+		// several workers may run this loop.
+		go a.le.Run(pubCtx, time.Minute)
+	}
 
 	var srv *web.Server
 	if o.role != "worker" {
