@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,8 @@ import (
 func init() { addCommand(newTrainCmd()) }
 
 type trainFlags struct {
-	in, out        string
+	in, full       []string
+	out            string
 	seed           uint64
 	epochs         int
 	excludeHoldout bool
@@ -27,19 +29,24 @@ type trainFlags struct {
 func newTrainCmd() *cobra.Command {
 	var f trainFlags
 	cmd := &cobra.Command{
-		Use:   "train --in labelled.jsonl --out model.bin",
+		Use:   "train --in labelled.jsonl [--in more.jsonl] [--full tuned.jsonl] --out model.bin",
 		Short: "Train the learned classifier from labelled JSON Lines",
 		Long: `Train reads JSON Lines ({"id","text","labels"}), normalises every text the
 way the engine does, fits the per-category classifier and writes it
-atomically. With --exclude-holdout the held-out fifth of the ids is kept out
-of training and its precision, recall and F1 at 0.5 are reported.`,
+atomically. --in and --full may be repeated (or take comma-separated files);
+ids must be unique across all files. With --exclude-holdout the held-out
+fifth of the ids of the --in files is kept out of training and its
+precision, recall and F1 at 0.5 are reported; --full files are always used
+whole (sets that were already tuned on, so holding part of them out would
+measure nothing).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTrain(f, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.in, "in", "", "labelled JSON Lines file (required)")
+	fl.StringSliceVar(&f.in, "in", nil, "labelled JSON Lines file (required; repeatable)")
+	fl.StringSliceVar(&f.full, "full", nil, "labelled JSON Lines file used whole, even with --exclude-holdout (repeatable)")
 	fl.StringVar(&f.out, "out", "", "model file to write (required)")
 	fl.Uint64Var(&f.seed, "seed", model.DefaultSeed, "random seed (same data and seed give the same bytes)")
 	fl.IntVar(&f.epochs, "epochs", 0, "passes over the data (0: the default)")
@@ -50,21 +57,27 @@ of training and its precision, recall and F1 at 0.5 are reported.`,
 }
 
 func runTrain(f trainFlags, stderr io.Writer) error {
-	in, err := os.Open(f.in)
-	if err != nil {
-		return &exitError{2, fmt.Sprintf("train: %v", err)}
-	}
-	examples, err := readExamples(in)
-	in.Close()
-	if err != nil {
-		return &exitError{1, fmt.Sprintf("train: %s: %v", f.in, err)}
+	if len(f.in) == 0 {
+		return &exitError{2, "train: --in is required"}
 	}
 	var train, held []model.Example
-	for _, ex := range examples {
-		if f.excludeHoldout && model.Holdout(ex.ID) {
-			held = append(held, ex)
-		} else {
-			train = append(train, ex)
+	seen := map[string]string{} // id → file, so ids stay unique across files
+	for i, in := range slices.Concat(f.in, f.full) {
+		whole := i >= len(f.in)
+		examples, err := readExamplesFile(in)
+		if err != nil {
+			return err
+		}
+		for _, ex := range examples {
+			if prev, dup := seen[ex.ID]; dup {
+				return &exitError{1, fmt.Sprintf("train: %s: id %q already used in %s", in, ex.ID, prev)}
+			}
+			seen[ex.ID] = in
+			if f.excludeHoldout && !whole && model.Holdout(ex.ID) {
+				held = append(held, ex)
+			} else {
+				train = append(train, ex)
+			}
 		}
 	}
 	printCounts(stderr, "training", train)
@@ -85,6 +98,21 @@ func runTrain(f trainFlags, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "wrote %s: %d bytes, model %s\n", f.out, len(enc), m.Version())
 	return nil
+}
+
+// readExamplesFile opens and parses one labelled file; its errors are
+// exit errors naming the file.
+func readExamplesFile(path string) ([]model.Example, error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, &exitError{2, fmt.Sprintf("train: %v", err)}
+	}
+	defer in.Close()
+	examples, err := readExamples(in)
+	if err != nil {
+		return nil, &exitError{1, fmt.Sprintf("train: %s: %v", path, err)}
+	}
+	return examples, nil
 }
 
 // readExamples parses labelled JSON Lines and normalises each text. Blank

@@ -1,0 +1,104 @@
+package detect
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"vigil/detect/rulepack"
+	"vigil/detect/rules"
+)
+
+// broadRules returns the embedded pack and the rules of rules/broad.yaml.
+func broadRules(t *testing.T) (*rulepack.Pack, []rulepack.Rule) {
+	t.Helper()
+	p, err := rulepack.Load(rules.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []rulepack.Rule
+	for _, r := range p.Rules {
+		if r.File == "broad.yaml" {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no rules in broad.yaml")
+	}
+	return p, out
+}
+
+// TestBroadRulesNeverFlagAlone: a broad rule says only that a post talks
+// about a category's mechanics. Without the model, even with a contact
+// handoff and an undone evasion, no combination of them reaches the
+// threshold, so the model's confidence is what flags.
+func TestBroadRulesNeverFlagAlone(t *testing.T) {
+	p, broad := broadRules(t)
+	byCat := map[string]float64{}
+	for _, r := range broad {
+		if !strings.Contains(r.ID, ".broad_") {
+			t.Errorf("%s: broad.yaml rule ids carry .broad_ (the explore aid and reviewers rely on it)", r.ID)
+		}
+		if r.W() > 0.1 {
+			t.Errorf("%s: weight %.2f > 0.1", r.ID, r.W())
+		}
+		// Worst case: every broad rule of the category fires.
+		byCat[r.Category] = 1 - (1-byCat[r.Category])*(1-r.W())
+	}
+	for c, r := range byCat {
+		if s := combine(r, true, true, -1, true); s >= DefaultThreshold {
+			t.Errorf("%s: all broad rules with every boost score %.3f ≥ %.2f", c, s, DefaultThreshold)
+		}
+	}
+	// And end to end: every match example of a broad rule, rules only.
+	e := New(p, nil, Options{})
+	for _, r := range broad {
+		for _, ex := range r.Examples.Match {
+			v := e.Scan(Post{Text: ex})
+			if slices.Contains(v.Categories, r.Category) && onlyBroad(v, r.Category) {
+				t.Errorf("%s: rules alone flag %q", r.ID, ex)
+			}
+		}
+	}
+}
+
+// onlyBroad reports whether every hit of category c came from a broad rule.
+func onlyBroad(v Verdict, c string) bool {
+	for _, h := range v.Hits {
+		if h.Category == c && !strings.Contains(h.Rule, ".broad_") {
+			return false
+		}
+	}
+	return true
+}
+
+// TestBroadRuleLiftWithDefaultModel checks the point of the broad rules with
+// the shipped model: offers in wording no precise rule lists are flagged,
+// while the look-alikes the suppressors describe, obfuscation and emoji are
+// not, whatever the model thinks.
+func TestBroadRuleLiftWithDefaultModel(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	benign := []string{
+		"Noticia: detienen a dos hombres con efectivo en la camioneta rumbo a la frontera",
+		"PSA: a 'job' where you receive money into your account and forward it on is money-mule recruitment",
+		"Armored car company hiring: drive the truck, carry cash bags between branches, background check",
+		"💵💵💵 🚗 🎒 ✈️",
+		"ｃａｓｈ ｉｎ ｔｈｅ ｃａｒ",
+	}
+	for _, s := range benign {
+		if v := e.Scan(Post{Text: s}); v.Flagged {
+			t.Errorf("flagged %v (hits %v): %q", v.Categories, hitRules(v), s)
+		}
+	}
+}
+
+func hitRules(v Verdict) []string {
+	var ids []string
+	for _, h := range v.Hits {
+		ids = append(ids, h.Rule)
+	}
+	return ids
+}
