@@ -23,6 +23,11 @@ const redeliverDelay = 2 * time.Second
 // ids it already has and the Stage is idempotent, so every item is stored
 // exactly once. On cancellation Run finishes the batches already delivered
 // (graceful drain) and returns nil.
+//
+// The two steps form a pipeline: while the Stage works on one stored batch
+// (scanning is CPU-bound and parallel), the next batch is already being
+// written (SQLite's single writer is the other bottleneck). At most one
+// stored batch waits for the Stage, so the backlog stays in JetStream.
 func (s *Service) Run(ctx context.Context) error {
 	cons, err := s.consumer(ctx)
 	if err != nil {
@@ -32,11 +37,30 @@ func (s *Service) Run(ctx context.Context) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "ingest consumer started", "consumer", s.cfg.Consumer)
+	jobs := make(chan stored, 1)
+	staged := make(chan struct{})
+	go func() {
+		defer close(staged)
+		work := context.WithoutCancel(ctx) // drain: finish what was stored
+		for j := range jobs {
+			if err := s.finish(work, j); err != nil {
+				s.log.Error("ingest consumer", "err", err.Error())
+			}
+		}
+	}()
 	err = cons.Run(ctx, queue.BatchOptions{
 		MaxMessages: s.cfg.ConsumeBatch,
 		Linger:      5 * time.Millisecond,
 		OnError:     func(err error) { s.log.Error("ingest consumer", "err", err.Error()) },
-	}, s.handle)
+	}, func(ctx context.Context, msgs []queue.Msg) error {
+		j, ok, err := s.store(ctx, msgs)
+		if ok {
+			jobs <- j
+		}
+		return err
+	})
+	close(jobs)
+	<-staged
 	s.log.Info("ingest consumer stopped", "consumer", s.cfg.Consumer)
 	return err
 }
@@ -92,9 +116,29 @@ func (s *Service) keepAlive(msgs []queue.Msg) func() {
 	return func() { once.Do(func() { close(done); <-finished }) }
 }
 
-// handle stores one batch of messages. Its ordering is the exactly-once
-// argument: commit, then Stage, then ack.
+// stored is a batch committed to the store whose messages still wait for
+// the Stage and their acknowledgement; stop ends their keep-alive.
+type stored struct {
+	items []platform.ContentItem
+	live  []queue.Msg
+	stop  func()
+}
+
+// handle stores one batch of messages and runs the Stage on it: commit, then
+// Stage, then ack. Run does the same as a pipeline; handle is the
+// one-batch-at-a-time form used to retry a failed batch message by message.
 func (s *Service) handle(ctx context.Context, msgs []queue.Msg) error {
+	j, ok, err := s.store(ctx, msgs)
+	if !ok {
+		return err
+	}
+	return s.finish(ctx, j)
+}
+
+// store decodes, re-validates and commits a batch. ok reports whether a
+// committed batch now needs finish; otherwise the messages were already
+// nacked, terminated or handled one by one, and err says what failed.
+func (s *Service) store(ctx context.Context, msgs []queue.Msg) (stored, bool, error) {
 	var items []platform.ContentItem
 	var live []queue.Msg
 	now := s.now()
@@ -118,17 +162,9 @@ func (s *Service) handle(ctx context.Context, msgs []queue.Msg) error {
 		live = append(live, m)
 	}
 	if len(live) == 0 {
-		return nil
+		return stored{}, false, nil
 	}
 	stop := s.keepAlive(live)
-	defer stop()
-	nack := func(err error) error {
-		for _, m := range live {
-			_ = m.NakWithDelay(redeliverDelay)
-		}
-		s.metrics.consumeFailures.Inc()
-		return err
-	}
 	n, err := s.cfg.Store.InsertContent(ctx, items)
 	if err != nil && len(live) > 1 {
 		// Retry message by message, so that one message the store refuses
@@ -140,20 +176,36 @@ func (s *Service) handle(ctx context.Context, msgs []queue.Msg) error {
 				firstErr = err
 			}
 		}
-		return firstErr
+		return stored{}, false, firstErr
 	}
 	if err != nil {
-		return nack(fmt.Errorf("store %d queued items: %w", len(items), err))
+		stop()
+		return stored{}, false, s.nack(live, fmt.Errorf("store %d queued items: %w", len(items), err))
 	}
 	s.metrics.stored.Add(float64(n))
-	if err := s.cfg.Stage.Process(ctx, items); err != nil {
-		return nack(fmt.Errorf("next stage: %w", err))
+	return stored{items: items, live: live, stop: stop}, true, nil
+}
+
+// finish runs the Stage on a stored batch and acknowledges its messages.
+func (s *Service) finish(ctx context.Context, j stored) error {
+	defer j.stop()
+	if err := s.cfg.Stage.Process(ctx, j.items); err != nil {
+		return s.nack(j.live, fmt.Errorf("next stage: %w", err))
 	}
 	var ackErr error
-	for _, m := range live {
+	for _, m := range j.live {
 		if err := m.Ack(); err != nil && ackErr == nil {
 			ackErr = fmt.Errorf("ack: %w", err) // redelivery will be a no-op
 		}
 	}
 	return ackErr
+}
+
+// nack asks for a delayed redelivery of msgs and counts the failure.
+func (s *Service) nack(msgs []queue.Msg, err error) error {
+	for _, m := range msgs {
+		_ = m.NakWithDelay(redeliverDelay)
+	}
+	s.metrics.consumeFailures.Inc()
+	return err
 }

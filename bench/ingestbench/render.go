@@ -188,8 +188,8 @@ func renderCost(b *strings.Builder, rep *Report) {
 				dbTitle(db), span(acc), span(alone))
 		}
 	}
-	w("When accepted/s is well above stored/s the queue consumer (store, scan, save verdicts, acknowledge; one batch\n")
-	w("at a time) is what limits the end-to-end rate, not HTTP.\n\n")
+	w("When accepted/s is well above stored/s the queue consumer (store one batch while the previous one is\n")
+	w("scanned, its verdicts saved and its messages acknowledged) is what limits the end-to-end rate, not HTTP.\n\n")
 	budget := 2 / float64(TargetPerSec) * 1e6 // two cores' worth of µs per item at the target
 	w("At %s items/s two cores have %.0f µs of CPU per item, for the server, its database *and* the load generator.\n",
 		group(TargetPerSec), budget)
