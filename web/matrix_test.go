@@ -56,11 +56,28 @@ var accessTable = map[string][]string{
 	"POST /api/v1/content":  {web.ScopeIngest},
 	// production signing key (web/api_production_key.go): published to anyone
 	"GET /.well-known/vigil-production-key": public,
+	// officer portal (web/portal*.go): officers only, never staff
+	"GET /portal/register":                     public,
+	"POST /portal/register":                    public,
+	"GET /portal/verify-email":                 public,
+	"GET /portal/login":                        public,
+	"POST /portal/login":                       public,
+	"GET /portal/totp":                         public,
+	"POST /portal/totp":                        public,
+	"POST /portal/logout":                      officer,
+	"GET /portal":                              officer,
+	"GET /portal/requests/new":                 officer,
+	"POST /portal/requests":                    officer,
+	"GET /portal/requests/{id}":                officer,
+	"GET /portal/requests/{id}/files/{sha256}": officer,
+	"POST /portal/requests/{id}/messages":      officer,
 }
 
+var officer = []string{web.RoleOfficer}
+
 // principals are every kind of caller: anonymous, each staff role, each
-// service scope.
-var principals = append(append([]string{"anonymous"}, everyStaff...), web.ScopeIngest, web.ScopeAudit)
+// service scope, and a portal officer.
+var principals = append(append([]string{"anonymous"}, everyStaff...), web.ScopeIngest, web.ScopeAudit, web.RoleOfficer)
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)
 
@@ -81,9 +98,10 @@ func TestRoleMatrix(t *testing.T) {
 	// Every route list the composition root mounts. The ingest service is
 	// nil: the hook below stops every authorised request before a handler
 	// runs, and the authorisation decision needs nothing from the service.
-	e := newEnv(t, nil, func(c *web.Config) {
+	pe := newPortalEnv(t, nil, func(c *web.Config) {
 		c.Routes = append(append(c.Routes, web.IngestRoutes(nil)...), web.ProductionKeyRoutes(nil)...)
 	})
+	e := pe.env
 	web.SetAuthorizedHook(e.srv, func(rt web.Route, w http.ResponseWriter, r *http.Request) bool {
 		if !armed.Load() {
 			return false
@@ -106,6 +124,10 @@ func TestRoleMatrix(t *testing.T) {
 		tokens[role] = b.csrf("/me")
 	}
 	clients["anonymous"] = e.browser()
+	// A signed-in officer (registration, e-mail link, TOTP, all real).
+	clients[web.RoleOfficer] = e.browser()
+	pe.onboard(t, clients[web.RoleOfficer], "matrix@metro-pd.example")
+	tokens[web.RoleOfficer] = clients[web.RoleOfficer].csrf("/portal")
 	bearer := map[string]string{web.ScopeIngest: "Bearer " + e.ingestTok, web.ScopeAudit: "Bearer " + e.auditTok}
 	armed.Store(true)
 
@@ -138,7 +160,7 @@ func TestRoleMatrix(t *testing.T) {
 			switch {
 			case got:
 				outcome = "allowed"
-			case r.status == http.StatusUnauthorized || r.status == http.StatusSeeOther && r.location == "/login":
+			case r.status == http.StatusUnauthorized || r.status == http.StatusSeeOther && (r.location == "/login" || r.location == "/portal/login"):
 				outcome = "unauthenticated"
 			case r.status == http.StatusForbidden:
 				outcome = "forbidden"

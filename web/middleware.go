@@ -69,6 +69,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			return // test hook (export_test.go): the request was authorised
 		}
 		if !safeMethod(r.Method) && !hasBearer(r) {
+			if isPortalPath(r.URL.Path) {
+				// Bound portal uploads before the CSRF check parses the form.
+				if err := s.portalBody(w, r); err != nil {
+					WriteError(w, r, err)
+					return
+				}
+			}
 			if err := s.checkCSRFToken(r); err != nil {
 				WriteError(w, r, err)
 				return
@@ -223,7 +230,7 @@ func (s *Server) authenticate(r *http.Request) (Principal, bool, error) {
 	ctx := r.Context()
 	uid := sm.GetInt64(ctx, sessUID)
 	if uid == 0 || sm.GetString(ctx, sessStage) != stageFull {
-		return Principal{}, false, nil
+		return s.authenticateOfficer(r) // portal sessions use their own keys
 	}
 	u, err := s.cfg.Users.StaffUserByID(ctx, uid)
 	if errs.KindOf(err) == errs.NotFound || err == nil && (u.Disabled || sm.GetString(ctx, sessPWFP) != passwordFingerprint(u.PasswordHash)) {
@@ -249,6 +256,9 @@ func permitted(p Principal, allow []string) bool {
 	switch p.Kind {
 	case KindStaff:
 		return slices.Contains(allow, p.Role)
+	case KindOfficer:
+		// Officers reach portal routes only: no staff role is ever "officer".
+		return slices.Contains(allow, RoleOfficer)
 	case KindService:
 		for _, sc := range p.Scopes {
 			if slices.Contains(allow, "service:"+sc) {
@@ -271,6 +281,10 @@ func forbidden(p Principal, allow []string) error {
 // page are sent to the sign-in page (and back afterwards); everything else
 // gets 401.
 func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if isPortalPath(r.URL.Path) {
+		s.portalUnauthenticated(w, r)
+		return
+	}
 	if r.Method == http.MethodGet && !wantsJSON(r) && !s.noSessionFor(r) {
 		s.session(r).Put(r.Context(), sessNext, r.URL.RequestURI())
 		http.Redirect(w, r, "/login", http.StatusSeeOther)

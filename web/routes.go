@@ -35,7 +35,7 @@ type Route struct {
 
 // Principal is who is calling, put in the request context by the auth middleware.
 type Principal struct {
-	Kind   string // "staff" | "service"
+	Kind   string // "staff" | "service" | "officer"
 	ID     string
 	Name   string
 	Role   string   // staff role; empty for services

@@ -22,6 +22,7 @@ import (
 	"vigil/audit"
 	"vigil/auth"
 	"vigil/lawreq"
+	"vigil/lereq"
 	"vigil/store"
 )
 
@@ -75,6 +76,10 @@ type Config struct {
 	// lawreq.DefaultPolicy()).
 	LEContact LEContact
 	LEPolicy  lawreq.Policy
+
+	// LE is the law-enforcement request service behind the officer portal
+	// (/portal/...); nil: the portal is not mounted.
+	LE *lereq.Service
 
 	Issuer          string             // TOTP issuer shown in authenticator apps; default "Vigil"
 	Lockout         auth.LockoutPolicy // zero: auth.DefaultLockout
@@ -177,6 +182,9 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	s.routes = append(s.builtinRoutes(), cfg.Routes...)
+	if cfg.LE != nil {
+		s.routes = append(s.routes, s.portalRoutes()...)
+	}
 	mux := http.NewServeMux()
 	seen := map[string]bool{}
 	for _, rt := range s.routes {
@@ -219,7 +227,7 @@ func safeHandle(mux *http.ServeMux, pattern string, h http.Handler) (err error) 
 	return nil
 }
 
-var knownAccess = []string{Public, RoleAdmin, RoleReviewer, RoleLEResponse, RoleLegal, RoleAuditor, ScopeIngest, ScopeAudit}
+var knownAccess = []string{Public, RoleAdmin, RoleReviewer, RoleLEResponse, RoleLegal, RoleAuditor, ScopeIngest, ScopeAudit, RoleOfficer}
 
 func checkRoute(rt Route) error {
 	switch {

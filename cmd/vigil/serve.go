@@ -268,6 +268,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 			Registry:      a.reg,
 			Logger:        logger,
 			SecureCookies: o.secureCookies,
+			LE:            a.le,
 			Ready: []web.ReadyCheck{
 				{Name: "store", Check: a.db.PingContext},
 				{Name: "queue", Check: a.q.Ready},
