@@ -39,7 +39,10 @@ type Builder struct {
 	slow bool
 	// invalid is set when invalid UTF-8 was replaced (a change no
 	// Transform bit records).
-	invalid     bool
+	invalid bool
+	// viaDirect is set when the last build took the one-pass path, so its
+	// view holds only characters that path knows.
+	viaDirect   bool
 	origLen     int
 	main, cased View
 	leet        View

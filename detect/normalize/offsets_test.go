@@ -212,3 +212,20 @@ func TestFastRunesAreStable(t *testing.T) {
 		}
 	}
 }
+
+// TestViewsCaseFoldDirect covers the one-pass path's case folding in Views
+// (ASCII and Latin-1 upper case, the multiplication sign that is not a
+// letter, lower-case-only text that shares its string) against the
+// separate functions.
+func TestViewsCaseFoldDirect(t *testing.T) {
+	b := NewBuilder()
+	for _, s := range []string{
+		"ÀÉÎÕÖ×ØÞß ÿ àé", "2×3 Ø", "MONEY 換匯 Ñandú", "already lower 现金", "ＵＳＤＴ Ｃａｓｈ",
+		"É", "ZÞ", "x", "", "@A[Z`", "Ã\u0097",
+	} {
+		compareViews(t, b, s)
+		if m, _, _ := b.Views(s); strings.ContainsAny(m.Text, "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÉÎÕÖØÞÑ") {
+			t.Errorf("Views(%q) main %q keeps upper case", s, m.Text)
+		}
+	}
+}

@@ -102,9 +102,10 @@ func grow[T any](x []T, n int) []T {
 // Build(Build(s).Text).Text == Build(s).Text.
 func (b *Builder) build(s string, v *View, m mode) {
 	if b.direct(s, v, m) {
-		b.slow = false
+		b.slow, b.viaDirect = false, true
 		return
 	}
+	b.viaDirect = false
 	b.prepare(s)
 	b.finishItems(s, v, m, true)
 	if !b.needsFixpoint(v) {
