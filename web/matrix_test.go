@@ -71,7 +71,21 @@ var accessTable = map[string][]string{
 	"GET /portal/requests/{id}":                officer,
 	"GET /portal/requests/{id}/files/{sha256}": officer,
 	"POST /portal/requests/{id}/messages":      officer,
+	"GET /portal/requests/{id}/package":        officer,
+	// staff request console (web/console_requests.go, web/production_download.go):
+	// auditors and admins read; only le_response and legal act; only
+	// le_response produces
+	"GET /requests":                     leReaders,
+	"GET /requests/{id}":                leReaders,
+	"GET /requests/{id}/files/{sha256}": leReaders,
+	"GET /requests/{id}/package":        leReaders,
+	"POST /requests/{id}/transition":    {web.RoleLEResponse, web.RoleLegal},
+	"POST /requests/{id}/messages":      {web.RoleLEResponse, web.RoleLegal},
+	"POST /officers/{id}/callback":      {web.RoleLEResponse, web.RoleLegal},
+	"POST /requests/{id}/produce":       {web.RoleLEResponse},
 }
+
+var leReaders = []string{web.RoleLEResponse, web.RoleLegal, web.RoleAdmin, web.RoleAuditor}
 
 var officer = []string{web.RoleOfficer}
 

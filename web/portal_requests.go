@@ -192,6 +192,14 @@ type portalRequestView struct {
 	lereq.RequestView
 	Thread []lereq.Message
 	Form   *portalForm
+	// Production is the delivered package's download, if any.
+	Production *portalPackageView
+}
+
+// portalPackageView is the download section of a delivered request.
+type portalPackageView struct {
+	lereq.Production
+	Expired bool
 }
 
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, status int, v view, f *portalForm) {
@@ -210,8 +218,19 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, status int,
 	if f == nil {
 		f = &portalForm{Values: map[string]string{}}
 	}
+	pv := portalRequestView{RequestView: rv, Thread: th, Form: f}
+	if rv.State == lawreq.Delivered || rv.State == lawreq.Closed {
+		p, ok, err := s.cfg.LE.ProductionOf(ctx, a, rv.ID())
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		if ok {
+			pv.Production = &portalPackageView{Production: p, Expired: s.now().After(p.ExpiresAt)}
+		}
+	}
 	v.Title = "Request " + rv.Req.CaseNumber
-	v.Data = portalRequestView{RequestView: rv, Thread: th, Form: f}
+	v.Data = pv
 	s.render(w, r, status, "portal_request", v)
 }
 

@@ -23,6 +23,7 @@ import (
 	"vigil/auth"
 	"vigil/lawreq"
 	"vigil/lereq"
+	"vigil/production"
 	"vigil/store"
 )
 
@@ -80,6 +81,16 @@ type Config struct {
 	// LE is the law-enforcement request service behind the officer portal
 	// (/portal/...); nil: the portal is not mounted.
 	LE *lereq.Service
+	// ProductionKey signs production packages and Records is where their
+	// records are read (store.Directory); without both, the console cannot
+	// produce. Custodian names who certifies them (zero: the producing
+	// staff member, as custodian of records of LEContact.Name).
+	ProductionKey *production.Key
+	Records       lereq.RecordSource
+	Custodian     production.Custodian
+	// PackageTTL is how long an officer may download a delivered package;
+	// zero: lereq.DefaultLinkTTL (7 days).
+	PackageTTL time.Duration
 
 	Issuer          string             // TOTP issuer shown in authenticator apps; default "Vigil"
 	Lockout         auth.LockoutPolicy // zero: auth.DefaultLockout
@@ -184,6 +195,7 @@ func New(cfg Config) (*Server, error) {
 	s.routes = append(s.builtinRoutes(), cfg.Routes...)
 	if cfg.LE != nil {
 		s.routes = append(s.routes, s.portalRoutes()...)
+		s.routes = append(s.routes, s.consoleRequestRoutes()...)
 	}
 	mux := http.NewServeMux()
 	seen := map[string]bool{}

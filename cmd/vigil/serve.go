@@ -269,6 +269,8 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 			Logger:        logger,
 			SecureCookies: o.secureCookies,
 			LE:            a.le,
+			ProductionKey: a.productionKey,
+			Records:       a.dir,
 			Ready: []web.ReadyCheck{
 				{Name: "store", Check: a.db.PingContext},
 				{Name: "queue", Check: a.q.Ready},
