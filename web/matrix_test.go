@@ -83,6 +83,23 @@ var accessTable = map[string][]string{
 	"POST /requests/{id}/messages":      {web.RoleLEResponse, web.RoleLegal},
 	"POST /officers/{id}/callback":      {web.RoleLEResponse, web.RoleLegal},
 	"POST /requests/{id}/produce":       {web.RoleLEResponse},
+	// admin pages (web/admin_*.go): admins change the agency directory and
+	// the on-call rotation; le_response reads both, legal the staff page
+	"GET /admin/agencies":                                 {web.RoleAdmin, web.RoleLEResponse},
+	"POST /admin/agencies":                                {web.RoleAdmin},
+	"GET /admin/agencies/{id}":                            {web.RoleAdmin, web.RoleLEResponse},
+	"POST /admin/agencies/{id}":                           {web.RoleAdmin},
+	"GET /admin/staff":                                    {web.RoleAdmin, web.RoleLEResponse, web.RoleLegal},
+	"POST /admin/staff/rotation":                          {web.RoleAdmin},
+	"POST /admin/staff/rotation/overrides":                {web.RoleAdmin},
+	"POST /admin/staff/rotation/overrides/{index}/delete": {web.RoleAdmin},
+	// request API (web/api_requests.go): staff as in the console; officers
+	// read and write only their own requests (the service enforces it)
+	"GET /api/v1/requests":                   leReaders,
+	"GET /api/v1/requests/{id}":              append(slices.Clone(leReaders), web.RoleOfficer),
+	"POST /api/v1/requests/{id}/transitions": {web.RoleLEResponse, web.RoleLegal},
+	"POST /api/v1/requests/{id}/messages":    {web.RoleLEResponse, web.RoleLegal, web.RoleOfficer},
+	"GET /api/v1/portal/requests":            officer,
 }
 
 var leReaders = []string{web.RoleLEResponse, web.RoleLegal, web.RoleAdmin, web.RoleAuditor}

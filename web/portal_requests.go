@@ -61,7 +61,8 @@ type newRequestExtra struct {
 }
 
 var requestFields = []string{"type", "case_number", "case_name", "agency_ref", "supervisor_name", "supervisor_email",
-	"supervisor_phone", "officer_phone", "targets", "from", "to", "return_by", "extends", "danger", "why_now", "client_key"}
+	"supervisor_phone", "officer_phone", "targets", "from", "to", "return_by", "extends", "danger", "why_now", "client_key",
+	"ndo_ref", "ndo_until", "issuer_state", "issuer_statute", "issuer_office"}
 
 func newRequestForm(r *http.Request) *portalForm {
 	ex := newRequestExtra{Types: lawreq.RequestTypes(), Categories: lawreq.Categories(), Kinds: lawreq.TargetKinds(),
@@ -77,6 +78,11 @@ func newRequestForm(r *http.Request) *portalForm {
 		}
 		if r.PostFormValue("attested") != "" {
 			ex.Checked["attested"] = true
+		}
+		for _, k := range []string{"issuer_ag", "issuer_cid"} {
+			if r.PostFormValue(k) != "" {
+				ex.Checked[k] = true
+			}
 		}
 	}
 	return f
@@ -146,7 +152,32 @@ func requestFromForm(f *portalForm, r *http.Request) (lawreq.Request, error) {
 	if !req.Range.To.IsZero() {
 		req.Range.To = req.Range.To.Add(24*time.Hour - time.Second) // the whole last day
 	}
+	if err := addNDOAndIssuer(&req, f, r); err != nil {
+		problems = append(problems, err)
+	}
 	return req, joinProblems(problems)
+}
+
+// addNDOAndIssuer attaches the optional non-disclosure order and state
+// issuer sections when any of their fields is filled in; lawreq.Validate
+// then says what else each needs.
+func addNDOAndIssuer(req *lawreq.Request, f *portalForm, r *http.Request) error {
+	if f.V("ndo_ref") != "" || f.V("ndo_until") != "" {
+		until, err := parseDate("non_disclosure.until", f.V("ndo_until"))
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			until = until.Add(24 * time.Hour) // in force through the whole end date
+		}
+		req.NDO = &lawreq.NonDisclosure{OrderRef: f.V("ndo_ref"), Until: until}
+	}
+	ag, cid := r.PostFormValue("issuer_ag") != "", r.PostFormValue("issuer_cid") != ""
+	if f.V("issuer_state") != "" || f.V("issuer_statute") != "" || f.V("issuer_office") != "" || ag || cid {
+		req.Issuer = &lawreq.StateIssuer{State: f.V("issuer_state"), Statute: f.V("issuer_statute"),
+			IssuingOffice: f.V("issuer_office"), AttorneyGen: ag, CivilDemand: cid}
+	}
+	return nil
 }
 
 func joinProblems(p []error) error {

@@ -196,7 +196,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LE != nil {
 		s.routes = append(s.routes, s.portalRoutes()...)
 		s.routes = append(s.routes, s.consoleRequestRoutes()...)
+		s.routes = append(s.routes, s.adminRoutes()...)
 	}
+	// Always registered (503 without a service): the API document lists them.
+	s.routes = append(s.routes, s.apiRequestRoutes()...)
 	mux := http.NewServeMux()
 	seen := map[string]bool{}
 	for _, rt := range s.routes {

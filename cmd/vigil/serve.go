@@ -225,6 +225,18 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
+	// Listen first: with --addr 127.0.0.1:0 only the listener knows the port,
+	// and links in e-mails (--portal-url's default) must name it.
+	var ln net.Listener
+	if o.role != "worker" {
+		if ln, err = net.Listen("tcp", o.addr); err != nil {
+			return fmt.Errorf("listen on %s: %w (is another vigil running? use --addr)", o.addr, err)
+		}
+		defer ln.Close()
+		if o.le.portalURL == "" {
+			o.le.portalURL = "http://" + ln.Addr().String()
+		}
+	}
 	a, err := openApp(ctx, o, logger, true)
 	if err != nil {
 		return err
@@ -281,10 +293,6 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 		})
 		if err != nil {
 			return err
-		}
-		ln, err := net.Listen("tcp", o.addr)
-		if err != nil {
-			return fmt.Errorf("listen on %s: %w (is another vigil running? use --addr)", o.addr, err)
 		}
 		url := "http://" + ln.Addr().String()
 		fmt.Fprintf(stdout, "Vigil is running at %s/\n", url)
