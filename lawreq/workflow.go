@@ -187,7 +187,7 @@ var officerTexts = map[State]string{
 	Triage:            "Our law-enforcement response team is checking your request and your identity.",
 	LegalReview:       "Our legal team is reviewing the legal process.",
 	Approved:          "Your request has been approved. We are preparing the records.",
-	PartiallyApproved: "Part of your request has been approved; the message explains what was not and why. We are preparing the approved records.",
+	PartiallyApproved: "Part of your request has been approved; the reason recorded with this step explains what was not approved and why. We are preparing the approved records.",
 	Rejected:          "We cannot comply with this request; the message explains why and what process would be needed.",
 	MoreInfoNeeded:    "We need more information from you before we can continue; please answer the message on this request.",
 	Producing:         "We are preparing the records for delivery.",
