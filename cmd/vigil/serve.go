@@ -22,6 +22,7 @@ import (
 	"vigil/audit"
 	"vigil/detect"
 	"vigil/ingest"
+	"vigil/lawreq"
 	"vigil/lereq"
 	"vigil/production"
 	"vigil/queue"
@@ -84,9 +85,7 @@ Precedence: flag, environment, file, default.`,
 	f.StringVar(&o.leContact.Phone, "le-contact-phone", "", "the on-call emergency line for law enforcement")
 	f.StringVar(&o.leContact.Hours, "le-contact-hours", "", "when the non-emergency contact answers, e.g. \"Mon-Fri 09:00-17:00 PT\"")
 	f.StringVar(&o.leContact.Portal, "le-contact-portal", "", "absolute URL of the officer portal if it is not this server")
-	f.StringVar(&o.le.govRegistry, "gov-registry", "", "CSV of the US .gov domain registry (e.g. ../shared/data/dotgov/current-full.csv); empty: any .gov domain may register")
-	f.StringVar(&o.le.smtpURL, "smtp-url", "", "smtp://[user:password@]host:port?from=address for officer and escalation e-mail; empty: kept in memory")
-	f.StringVar(&o.le.portalURL, "portal-url", "", "public base URL of this server, for links in e-mails (default: http://--addr)")
+	addLEFlags(f, &o.le)
 	return c
 }
 
@@ -106,6 +105,7 @@ type app struct {
 
 	productionKey *production.Key // signs production packages; public half at /.well-known
 	le            *lereq.Service  // law-enforcement requests
+	lePolicy      lawreq.Policy   // their response times, published on /law-enforcement
 }
 
 // openApp opens the store, the queue and the audit log; shared by serve and
@@ -146,6 +146,10 @@ func openApp(ctx context.Context, o serveOptions, logger *slog.Logger, withQueue
 	a.verdicts = store.NewVerdicts(a.db)
 	if o.le.portalURL == "" {
 		o.le.portalURL = "http://" + o.addr
+	}
+	if a.lePolicy, err = o.le.policy(); err != nil {
+		a.close()
+		return nil, err
 	}
 	if a.le, err = newLEService(a, o); err != nil {
 		a.close()
@@ -281,6 +285,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 			Logger:        logger,
 			SecureCookies: o.secureCookies,
 			LE:            a.le,
+			LEPolicy:      a.lePolicy,
 			ProductionKey: a.productionKey,
 			Records:       a.dir,
 			Ready: []web.ReadyCheck{
