@@ -22,9 +22,20 @@ const (
 )
 
 // tunedSets were each measured first and then tuned on (rules and, since
-// H17, the model's training data; blind8 rules only, H20): they guard
-// against regressions at the floors.
-var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8"}
+// H17, the model's training data; blind8 and blind9 joined the model's data
+// in H25; blind10 is tuned on by rules only and kept out of the model): they
+// guard against regressions at the floors.
+//
+// H25: blind10 (street English and Mexican Spanish slang, mule recruiter
+// posts, WeChat shorthand, Cantonese) was written and measured once before
+// any change (rules rp-b025e5d53386, model m-c559dee86c0a):
+//
+//	blind10 first look  P 0.989 R 0.829, ml 0.73 bulk 0.73 crypto 0.91 drug 0.86 prec 0.95
+//	        (six rows relabelled to the dev multi-label convention after the first
+//	        look; as first written: ml 0.69 bulk 0.71, same overall P/R)
+//	        new model only (dev+blind..4,8,9), old rules: P 0.989 R 0.829
+//	        after the H25 rules + model:  P 1.000 R 1.000 (tuned on; not an estimate)
+var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind9", "blind10"}
 
 // heldOutSets were written for H17 and are kept out of the model's training
 // data. They are held to floors a little under their measured figures, so
@@ -53,8 +64,10 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8"}
 //	blind9  first look  P 0.958 R 0.844, ml 0.72 bulk 0.72 crypto 0.82 drug 0.91 prec 1.00
 //	        after four suppressor fixes for its news/warning/advice false alarms (no recall rules):
 //	                    P 1.000 R 0.835, ml 0.72 bulk 0.72 crypto 0.86 drug 0.91 prec 1.00
+//
+// In H25 blind9 was tuned on (rules by wording class, and the model's
+// training data) and now meets the floors, so it moved to tunedSets.
 var heldOutSets = map[string]floors{
-	"blind9": {precision: 0.95, recall: 0.80, catRecall: 0.70},
 	"blind5": {precision: 0.95, recall: 0.78, catRecall: 0.55},
 	"blind6": {precision: 0.95, recall: 0.78, catRecall: 0.60},
 	"blind7": {precision: 0.95, recall: 0.70, catRecall: 0.45},

@@ -112,7 +112,7 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-//go:generate go run vigil/cmd/vigil train --in ../../../shared/datasets/dev/labelled.jsonl --full ../testdata/quality/blind.jsonl,../testdata/quality/blind2.jsonl,../testdata/quality/blind3.jsonl,../testdata/quality/blind4.jsonl,../testdata/quality/blind8.jsonl --out default.bin --exclude-holdout
+//go:generate go run vigil/cmd/vigil train --in ../../../shared/datasets/dev/labelled.jsonl --full ../testdata/quality/blind.jsonl,../testdata/quality/blind2.jsonl,../testdata/quality/blind3.jsonl,../testdata/quality/blind4.jsonl,../testdata/quality/blind8.jsonl,../testdata/quality/blind9.jsonl --out default.bin --exclude-holdout
 
 //go:embed default.bin
 var defaultBin []byte
