@@ -237,9 +237,15 @@ func (s *Server) consoleTransition(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
+	att, done, err := messageAttachment(r)
+	defer done()
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	id := r.PathValue("id")
 	body := r.PostFormValue("body")
-	if _, err := s.cfg.LE.Post(r.Context(), staffActor(r), id, body, nil); err != nil {
+	if _, err := s.cfg.LE.Post(r.Context(), staffActor(r), id, body, att); err != nil {
 		s.actionError(w, r, &portalForm{Values: map[string]string{"body": body}}, err)
 		return
 	}

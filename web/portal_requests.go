@@ -269,17 +269,27 @@ func (s *Server) portalRequest(w http.ResponseWriter, r *http.Request) {
 	s.requestPage(w, r, http.StatusOK, view{}, nil)
 }
 
-func (s *Server) portalPost(w http.ResponseWriter, r *http.Request) {
+// messageAttachment reads a thread message form (multipart or not) and its
+// optional "attachment" file; the caller closes the returned file via done.
+func messageAttachment(r *http.Request) (att *lereq.Upload, done func(), err error) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-		WriteError(w, r, errs.E(errs.Invalid, "the message could not be read (is the attachment too large?)"))
+		return nil, func() {}, errs.E(errs.Invalid, "the message could not be read (is the attachment too large?)")
+	}
+	file, hdr, err := r.FormFile("attachment")
+	if err != nil {
+		return nil, func() {}, nil // no attachment
+	}
+	return &lereq.Upload{Filename: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Body: file}, func() { _ = file.Close() }, nil
+}
+
+func (s *Server) portalPost(w http.ResponseWriter, r *http.Request) {
+	att, done, err := messageAttachment(r)
+	defer done()
+	if err != nil {
+		WriteError(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
-	var att *lereq.Upload
-	if file, hdr, err := r.FormFile("attachment"); err == nil {
-		defer func() { _ = file.Close() }()
-		att = &lereq.Upload{Filename: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Body: file}
-	}
 	body := r.PostFormValue("body")
 	if _, err := s.cfg.LE.Post(r.Context(), lereq.OfficerActor(officerOf(r)), id, body, att); err != nil {
 		if errs.KindOf(err) == 0 || errs.KindOf(err) == errs.NotFound {
