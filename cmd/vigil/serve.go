@@ -38,6 +38,7 @@ type serveOptions struct {
 	secureCookies                          bool
 	logLevel, auditOrigin                  string
 	leContact                              web.LEContact
+	custodian                              production.Custodian
 	le                                     leOptions
 }
 
@@ -86,6 +87,9 @@ Precedence: flag, environment, file, default.`,
 	f.StringVar(&o.leContact.Hours, "le-contact-hours", "", "when the non-emergency contact answers, e.g. \"Mon-Fri 09:00-17:00 PT\"")
 	f.StringVar(&o.leContact.Portal, "le-contact-portal", "", "absolute URL of the officer portal if it is not this server")
 	addLEFlags(f, &o.le)
+	f.StringVar(&o.custodian.Name, "custodian-name", "", "custodian of records who signs production certifications (default: the producing staff member)")
+	f.StringVar(&o.custodian.Title, "custodian-title", "Custodian of Records", "the custodian's title on certifications")
+	f.StringVar(&o.custodian.Organization, "custodian-organization", "", "the producing company's legal name on certifications")
 	return c
 }
 
@@ -286,6 +290,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 			SecureCookies: o.secureCookies,
 			LE:            a.le,
 			LEPolicy:      a.lePolicy,
+			Custodian:     o.custodian,
 			ProductionKey: a.productionKey,
 			Records:       a.dir,
 			Ready: []web.ReadyCheck{
@@ -305,6 +310,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 			fmt.Fprintf(stdout, "  demo login: %-12s password %-24s role %s\n", d.username, d.password, d.role)
 		}
 		if len(demoLogins) > 0 {
+			fmt.Fprintf(stdout, "  demo officer (portal %s/portal/login): %s password %s\n", url, lereq.DemoOfficerEmail, demoOfficerPassword)
 			fmt.Fprintln(stdout, "  (each demo user enrols an authenticator app (TOTP) at first login)")
 		}
 		go func() {
