@@ -22,6 +22,7 @@
 # Everything besides the document goes to bench/out/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 seed=${PORTALBENCH_SEED:-1000}
 duration=${PORTALBENCH_DURATION:-15s}
@@ -158,21 +159,10 @@ if [ "$skip_pg" != 1 ]; then
   if [ -n "$pg_url" ]; then
     echo "pg_version=$(psql "$pg_url" -Atc 'SHOW server_version' 2>/dev/null || echo '(version unknown)')" >>"$env"
   else
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    if [ -z "$pgbin" ] || [ "$(id -u)" != 0 ] || ! id postgres >/dev/null 2>&1; then
+    if ! pg_throwaway vigil-portalbench; then
       log "PostgreSQL skipped: no VIGIL_BENCH_DATABASE_URL, and no Debian postgresql package or not root"
       echo "pg_skipped=no PostgreSQL server: set VIGIL_BENCH_DATABASE_URL, or run as root with the Debian postgresql package installed" >>"$env"
     else
-      # A throwaway cluster as bench/ingest.sh starts one (fsync left on).
-      pgdir=$(mktemp -d /tmp/vigil-portalbench-pg.XXXXXX)
-      chown postgres:postgres "$pgdir"
-      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-      runuser -u postgres -- "$pgbin/initdb" -D "$pgdir/data" -U vigil --auth=trust -E UTF8 >/dev/null
-      runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
-        -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-      pg_stop="runuser -u postgres -- '$pgbin/pg_ctl' -D '$pgdir/data' -m fast stop >/dev/null 2>&1; rm -rf '$pgdir'"
-      runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U vigil vigil_bench
-      pg_url="postgres://vigil@127.0.0.1:$port/vigil_bench?sslmode=disable"
       echo "pg_version=$("$pgbin/postgres" --version | awk '{print $3}')" >>"$env"
     fi
   fi
