@@ -224,7 +224,12 @@ func (s *Service) demoAccounts(ctx context.Context, ids []string) (demoPicks, er
 
 // demoPDF is a minimal one-page PDF standing in for scanned legal process.
 func demoPDF(caseNumber string) []byte {
-	text := "DEMO LEGAL PROCESS - case " + caseNumber + " - not a real document"
+	return TextPDF("DEMO LEGAL PROCESS - case " + caseNumber + " - not a real document")
+}
+
+// TextPDF is a minimal one-page PDF showing one line of text (ASCII, no
+// parentheses or backslashes): a stand-in legal document for demos and tests.
+func TextPDF(text string) []byte {
 	stream := "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET"
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",

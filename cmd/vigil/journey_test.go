@@ -118,10 +118,10 @@ func TestBrowserOfficerJourney(t *testing.T) {
 
 	// Officer: an emergency request with its PDF.
 	pdf := filepath.Join(t.TempDir(), "emergency-request.pdf")
-	if err := os.WriteFile(pdf, minimalPDF("EMERGENCY DISCLOSURE REQUEST - case DCSO-2026-0500"), 0o644); err != nil {
+	if err := os.WriteFile(pdf, lereq.TextPDF("EMERGENCY DISCLOSURE REQUEST - case DCSO-2026-0500"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if !lawreq.IsPDF(minimalPDF("x")) {
+	if !lawreq.IsPDF(lereq.TextPDF("x")) {
 		t.Fatal("the test's PDF is not one the portal accepts")
 	}
 	nf := `form[action="/portal/requests"] `
