@@ -67,17 +67,35 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //
 // In H25 blind9 was tuned on (rules by wording class, and the model's
 // training data) and now meets the issue's floors, so it moved to tunedSets.
+//
+// H26: blind11 (168 rows, 100 positive, 68 negative; written by an author
+// who had not read the rules or the earlier sets' texts) was measured once,
+// untouched, with rules rp-e5bc1e7a4db8 and model m-358726650abf:
+//
+//	blind11 first look  P 0.989 R 0.910 (1 of 68 benign flagged)
+//	        recall      ml 0.75 bulk 0.79 crypto 0.95 drug 0.95 prec 0.95
+//	        precision   ml 0.91 (2 fp) bulk/crypto/drug/prec 1.00
+//
+// Its floors sit just under each measured figure, per category too.
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.78, catRecall: 0.55},
 	"blind6": {precision: 0.95, recall: 0.78, catRecall: 0.60},
 	"blind7": {precision: 0.95, recall: 0.70, catRecall: 0.45},
+	"blind11": {precision: 0.98, recall: 0.90, catRecall: 0.74, perCat: map[string]float64{
+		"ml_broker": 0.74, "bulk_cash": 0.78, "crypto_cashout": 0.95,
+		"drug_sale": 0.95, "precursor_sale": 0.95,
+	}},
 }
 
-// floors are the minimum figures a set must reach.
-type floors struct{ precision, recall, catRecall float64 }
+// floors are the minimum figures a set must reach. perCat, when it names a
+// category, replaces catRecall for that category's recall.
+type floors struct {
+	precision, recall, catRecall float64
+	perCat                       map[string]float64
+}
 
 // issueFloors are the issue's targets, applied to the dev and tuned sets.
-var issueFloors = floors{minPrecision, minRecall, minCatRecall}
+var issueFloors = floors{precision: minPrecision, recall: minRecall, catRecall: minCatRecall}
 
 // readLabelledFile reads a JSON Lines file of Labelled rows.
 func readLabelledFile(t *testing.T, path string) []Labelled {
@@ -148,8 +166,12 @@ func assertQuality(t *testing.T, name string, rows []Labelled, f floors) {
 		t.Errorf("%s: overall recall %.3f < %.2f", name, rep.Overall.Recall, f.recall)
 	}
 	for _, c := range rep.Categories {
-		if c.Recall < f.catRecall {
-			t.Errorf("%s: %s recall %.3f < %.2f", name, c.Category, c.Recall, f.catRecall)
+		floor := f.catRecall
+		if v, ok := f.perCat[c.Category]; ok {
+			floor = v
+		}
+		if c.Recall < floor {
+			t.Errorf("%s: %s recall %.3f < %.2f", name, c.Category, c.Recall, floor)
 		}
 	}
 }
