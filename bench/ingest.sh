@@ -39,15 +39,6 @@ log() { echo "ingest.sh: $*" >&2; }
 
 # build OUT PKG: other engineers edit the tree while this runs, so a
 # package may not compile for a moment; try a few times before giving up.
-build() {
-  local try
-  for try in 1 2 3; do
-    if go build -o "$1" "$2"; then return 0; fi
-    log "building $2 failed (attempt $try); retrying in 20 s"
-    sleep 20
-  done
-  return 1
-}
 log "building"
 build "$out/ingest-vigil" ./cmd/vigil
 build "$ib" ./bench/ingestbench
@@ -96,21 +87,8 @@ bench_db() {
     log "$name: vigil token create printed no token"
     return 1
   fi
-  "$out/ingest-vigil" serve --data "$data" "$@" --addr 127.0.0.1:0 --log-level warn \
-    >"$out/ingest-serve-$name.out" 2>"$out/ingest-serve-$name.log" &
-  server_pid=$!
-  local url="" i
-  for i in $(seq 1 600); do
-    url=$(grep -o 'running at http://[^ /]*' "$out/ingest-serve-$name.out" 2>/dev/null | head -n 1 | sed 's/^running at //') || true
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    log "$name: the server did not print its URL; its log:"
-    tail -n 20 "$out/ingest-serve-$name.log" >&2
-    return 1
-  fi
+  local url
+  serve_vigil "ingest-serve-$name" 600 "$out/ingest-vigil" --data "$data" "$@" || return 1
   log "$name: server at $url (pid $server_pid)"
   local common=(--url "$url" --token "$token" --corpus "$corpus" --database "$name" --clients "$clients" --batch "$batch")
   "$ib" run "${common[@]}" --items "$warmup" --label warm-up --json "$out/ingest-$name-0.json"

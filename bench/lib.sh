@@ -22,3 +22,38 @@ pg_throwaway() {
   runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U vigil vigil_bench
   pg_url="postgres://vigil@127.0.0.1:$pg_port/vigil_bench?sslmode=disable"
 }
+
+# build OUT PKG: other engineers may be editing the tree while a benchmark
+# starts, so a package may not compile for a moment; try a few times.
+build() {
+  local try
+  for try in 1 2 3; do
+    if go build -o "$1" "$2"; then return 0; fi
+    log "building $2 failed (attempt $try); retrying in 20 s"
+    sleep 20
+  done
+  return 1
+}
+
+# serve_vigil NAME TRIES BIN ARGS...: start `BIN serve ARGS --addr
+# 127.0.0.1:0` in the background, stdout in $out/NAME.out and stderr in
+# $out/NAME.log, and wait up to TRIES x 0.1 s for it to print its URL.
+# Sets server_pid and url; on failure shows the log and returns 1.
+serve_vigil() {
+  local name=$1 tries=$2 bin=$3 i
+  shift 3
+  "$bin" serve "$@" --addr 127.0.0.1:0 --log-level warn >"$out/$name.out" 2>"$out/$name.log" &
+  server_pid=$!
+  url=""
+  for i in $(seq 1 "$tries"); do
+    url=$(grep -o 'running at http://[^ /]*' "$out/$name.out" 2>/dev/null | head -n 1 | sed 's/^running at //') || true
+    [ -n "$url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    log "$name: the server did not print its URL; its log:"
+    tail -n 20 "$out/$name.log" >&2
+    return 1
+  fi
+}

@@ -50,15 +50,6 @@ fi
 
 # build OUT PKG: other engineers edit the tree while this runs, so a
 # package may not compile for a moment; try a few times before giving up.
-build() {
-  local try
-  for try in 1 2 3; do
-    if go build -o "$1" "$2"; then return 0; fi
-    log "building $2 failed (attempt $try); retrying in 20 s"
-    sleep 20
-  done
-  return 1
-}
 log "building"
 build "$out/portal-vigil" ./cmd/vigil
 build "$pb" ./bench/portalbench
@@ -94,21 +85,8 @@ bench_db() {
   local data="$out/portal-data-$name"
   rm -rf "$data"
   mkdir -p "$data"
-  "$out/portal-vigil" serve --demo --demo-accounts "$accounts" --data "$data" "$@" --addr 127.0.0.1:0 --log-level warn \
-    >"$out/portal-serve-$name.out" 2>"$out/portal-serve-$name.log" &
-  server_pid=$!
-  local url="" i
-  for i in $(seq 1 3000); do
-    url=$(grep -o 'running at http://[^ /]*' "$out/portal-serve-$name.out" 2>/dev/null | head -n 1 | sed 's/^running at //') || true
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    log "$name: the server did not print its URL; its log:"
-    tail -n 20 "$out/portal-serve-$name.log" >&2
-    return 1
-  fi
+  local url
+  serve_vigil "portal-serve-$name" 3000 "$out/portal-vigil" --demo --demo-accounts "$accounts" --data "$data" "$@" || return 1
   log "$name: server at $url (pid $server_pid)"
   local staff officer
   staff=$("$pb" login --url "$url" --kind staff --user lecontact --password demo-lecontact-passphrase)
