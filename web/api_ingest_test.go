@@ -36,6 +36,8 @@ type ingestEnv struct {
 	auditTok string // raw token with scope audit only
 }
 
+// newIngestEnv is a server with the real ingest service (store, embedded
+// JetStream, queue consumer) and the audit API, and one token per scope.
 func newIngestEnv(t testing.TB, db *store.DB) *ingestEnv {
 	t.Helper()
 	if db == nil {
@@ -83,7 +85,8 @@ func newIngestEnv(t testing.TB, db *store.DB) *ingestEnv {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Users: db, Sessions: store.NewSessionStore(db, 0), Audit: alog,
-		Tokens: web.ServiceTokens(e.tokens), Routes: web.IngestRoutes(svc), Clock: clock, Logger: slog.New(slog.DiscardHandler)})
+		Tokens: web.ServiceTokens(e.tokens), Routes: append(web.IngestRoutes(svc), web.AuditRoutes(alog)...),
+		Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,89 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"vigil/audit"
 	"vigil/ingest"
-	"vigil/internal/testkit"
-	"vigil/queue"
-	"vigil/store"
 	"vigil/web"
 )
-
-// contractEnv is a server with the real ingest service (store, embedded
-// JetStream) and the audit API, to check real responses against the
-// document.
-type contractEnv struct {
-	url              string
-	ingestTok, audit string
-}
-
-func newContractEnv(t *testing.T) *contractEnv {
-	t.Helper()
-	db := testkit.SQLite(t)
-	clock := func() time.Time { return ingestNow }
-	keys, err := audit.NewKeys("test.vigil/openapi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	alog, err := audit.New(store.NewAuditStore(db), keys, audit.Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { alog.Close() })
-	emb, err := queue.StartEmbedded(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := emb.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := ingest.New(ingest.Config{Store: store.NewDirectory(db, clock), Queue: conn, Audit: alog, Clock: clock, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := svc.EnsureQueue(ctx); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		conn.Close()
-		emb.Shutdown()
-	})
-	tokens := store.NewTokens(db, clock)
-	e := &contractEnv{}
-	if e.ingestTok, _, err = tokens.Create(ctx, "feeder", []string{"ingest"}); err != nil {
-		t.Fatal(err)
-	}
-	if e.audit, _, err = tokens.Create(ctx, "verifier", []string{"audit"}); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Config{Users: db, Sessions: store.NewSessionStore(db, 0), Audit: alog,
-		Tokens: web.ServiceTokens(tokens), Routes: append(web.IngestRoutes(svc), web.AuditRoutes(alog)...),
-		Clock: clock, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	e.url = ts.URL
-	return e
-}
 
 // exchange is one real request and the response the server gave.
 type exchange struct {
@@ -102,7 +30,7 @@ type exchange struct {
 // audit APIs and validates every response (status, content type, body)
 // against the document with kin-openapi's openapi3filter.
 func TestOpenAPIRealResponsesValidate(t *testing.T) {
-	e := newContractEnv(t)
+	e := newIngestEnv(t, nil)
 	doc, err := web.OpenAPIDocument(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -112,22 +40,22 @@ func TestOpenAPIRealResponsesValidate(t *testing.T) {
 	post := `{"id":"post-1","author_id":"acct-1","surface":"moments","visibility":"public","text":"hello","created_at":"2026-11-01T10:00:00Z"}`
 	tooMany := strings.Repeat("{}\n", ingest.MaxBatchItems+1)
 	cases := []exchange{
-		{name: "accounts stored", pattern: "/api/v1/accounts", method: "POST", ctype: "application/json", token: e.ingestTok, body: "[" + account + "]", wantStatus: 200, validateRequest: true},
-		{name: "accounts duplicate", pattern: "/api/v1/accounts", method: "POST", ctype: "application/x-ndjson", token: e.ingestTok, body: account + "\n", wantStatus: 200},
-		{name: "accounts partly rejected", pattern: "/api/v1/accounts", method: "POST", ctype: "application/json", token: e.ingestTok, body: "[" + strings.Replace(account, "acct-1", "acct-3", 1) + "," + badAccount + "]", wantStatus: 207},
-		{name: "accounts all rejected", pattern: "/api/v1/accounts", method: "POST", ctype: "application/x-ndjson", token: e.ingestTok, body: badAccount + "\nnot json\n", wantStatus: 422},
-		{name: "content durable", pattern: "/api/v1/content", method: "POST", ctype: "application/x-ndjson", token: e.ingestTok, body: post + "\n", wantStatus: 200},
-		{name: "malformed array", pattern: "/api/v1/groups", method: "POST", ctype: "application/json", token: e.ingestTok, body: `[{"id":`, wantStatus: 400},
-		{name: "wrong content type", pattern: "/api/v1/logins", method: "POST", ctype: "text/csv", token: e.ingestTok, body: "a,b\n", wantStatus: 415},
-		{name: "too many items", pattern: "/api/v1/logins", method: "POST", ctype: "application/x-ndjson", token: e.ingestTok, body: tooMany, wantStatus: 413},
+		{name: "accounts stored", pattern: "/api/v1/accounts", method: "POST", ctype: "application/json", token: e.ingest, body: "[" + account + "]", wantStatus: 200, validateRequest: true},
+		{name: "accounts duplicate", pattern: "/api/v1/accounts", method: "POST", ctype: "application/x-ndjson", token: e.ingest, body: account + "\n", wantStatus: 200},
+		{name: "accounts partly rejected", pattern: "/api/v1/accounts", method: "POST", ctype: "application/json", token: e.ingest, body: "[" + strings.Replace(account, "acct-1", "acct-3", 1) + "," + badAccount + "]", wantStatus: 207},
+		{name: "accounts all rejected", pattern: "/api/v1/accounts", method: "POST", ctype: "application/x-ndjson", token: e.ingest, body: badAccount + "\nnot json\n", wantStatus: 422},
+		{name: "content durable", pattern: "/api/v1/content", method: "POST", ctype: "application/x-ndjson", token: e.ingest, body: post + "\n", wantStatus: 200},
+		{name: "malformed array", pattern: "/api/v1/groups", method: "POST", ctype: "application/json", token: e.ingest, body: `[{"id":`, wantStatus: 400},
+		{name: "wrong content type", pattern: "/api/v1/logins", method: "POST", ctype: "text/csv", token: e.ingest, body: "a,b\n", wantStatus: 415},
+		{name: "too many items", pattern: "/api/v1/logins", method: "POST", ctype: "application/x-ndjson", token: e.ingest, body: tooMany, wantStatus: 413},
 		{name: "no token", pattern: "/api/v1/content", method: "POST", ctype: "application/json", body: "[" + post + "]", wantStatus: 401},
-		{name: "wrong scope", pattern: "/api/v1/content", method: "POST", ctype: "application/json", token: e.audit, body: "[" + post + "]", wantStatus: 403},
-		{name: "audit entries", pattern: "/api/v1/audit/entries", method: "GET", path: "/api/v1/audit/entries?limit=2", token: e.audit, wantStatus: 200},
-		{name: "audit entry", pattern: "/api/v1/audit/entries/{index}", method: "GET", path: "/api/v1/audit/entries/0", token: e.audit, wantStatus: 200},
-		{name: "audit entry missing", pattern: "/api/v1/audit/entries/{index}", method: "GET", path: "/api/v1/audit/entries/99999", token: e.audit, wantStatus: 404},
-		{name: "audit bad limit", pattern: "/api/v1/audit/entries", method: "GET", path: "/api/v1/audit/entries?limit=0", token: e.audit, wantStatus: 400},
-		{name: "consistency", pattern: "/api/v1/audit/proof/consistency", method: "GET", path: "/api/v1/audit/proof/consistency?from=1&to=2", token: e.audit, wantStatus: 200},
-		{name: "inclusion", pattern: "/api/v1/audit/proof/inclusion", method: "GET", path: "/api/v1/audit/proof/inclusion?index=0&size=2", token: e.audit, wantStatus: 200},
+		{name: "wrong scope", pattern: "/api/v1/content", method: "POST", ctype: "application/json", token: e.auditTok, body: "[" + post + "]", wantStatus: 403},
+		{name: "audit entries", pattern: "/api/v1/audit/entries", method: "GET", path: "/api/v1/audit/entries?limit=2", token: e.auditTok, wantStatus: 200},
+		{name: "audit entry", pattern: "/api/v1/audit/entries/{index}", method: "GET", path: "/api/v1/audit/entries/0", token: e.auditTok, wantStatus: 200},
+		{name: "audit entry missing", pattern: "/api/v1/audit/entries/{index}", method: "GET", path: "/api/v1/audit/entries/99999", token: e.auditTok, wantStatus: 404},
+		{name: "audit bad limit", pattern: "/api/v1/audit/entries", method: "GET", path: "/api/v1/audit/entries?limit=0", token: e.auditTok, wantStatus: 400},
+		{name: "consistency", pattern: "/api/v1/audit/proof/consistency", method: "GET", path: "/api/v1/audit/proof/consistency?from=1&to=2", token: e.auditTok, wantStatus: 200},
+		{name: "inclusion", pattern: "/api/v1/audit/proof/inclusion", method: "GET", path: "/api/v1/audit/proof/inclusion?index=0&size=2", token: e.auditTok, wantStatus: 200},
 		{name: "healthz", pattern: "/healthz", method: "GET", wantStatus: 200},
 		{name: "the document itself", pattern: web.OpenAPIPath, method: "GET", wantStatus: 200},
 	}
