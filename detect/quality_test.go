@@ -19,7 +19,24 @@ const (
 	minRecall      = 0.90
 	minCatRecall   = 0.85
 	qualitySetGlob = "testdata/quality/*.jsonl"
+	// trainingOnlyPrefix names files under testdata/quality that are
+	// training material, not yardsticks (train-extra.jsonl, H31): they are
+	// in the model's data and never measured.
+	trainingOnlyPrefix = "train-"
 )
+
+// qualitySetFiles lists the measured quality sets (training-only files
+// left out).
+func qualitySetFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(qualitySetGlob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no quality sets at %s (%v)", qualitySetGlob, err)
+	}
+	return slices.DeleteFunc(files, func(f string) bool {
+		return strings.HasPrefix(filepath.Base(f), trainingOnlyPrefix)
+	})
+}
 
 // tunedSets were each measured first and then tuned on (rules and, since
 // H17, the model's training data; blind8 and blind9 joined the model's data
@@ -37,8 +54,9 @@ const (
 //	        after the H25 rules + model:  P 1.000 R 1.000 (tuned on; not an estimate)
 var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind9", "blind10"}
 
-// heldOutSets were written for H17 and are kept out of the model's training
-// data. They are held to floors a little under their measured figures, so
+// heldOutSets were written for H17 (blind5-7) and H26 (blind11); until H31
+// they were kept out of the model's training data. They are held to floors a
+// little under their measured figures, so
 // they catch regressions without pretending the issue's targets are met on
 // unseen text. Measured at threshold 0.5 (per-category figures are recall):
 //
@@ -77,13 +95,50 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	        precision   ml 0.91 (2 fp) bulk/crypto/drug/prec 1.00
 //
 // Its floors sit just under each measured figure, per category too.
+//
+// H31 (generalisation study, detect/loso_test.go): the model now trains on
+// every quality set but blind11 (blind5, blind6 and blind7 joined its data;
+// the leave-one-set-out table in rules/README.md is the honest estimate of
+// the model on unseen text), with 2^16 buckets, L2 1e-4 and
+// testdata/quality/train-extra.jsonl; scoring lifts a touched category at
+// p ≥ 0.5 and adds a second label at p ≥ 0.8; the broad rules gained parcel
+// runs, blind runs, counting, bill swaps, split deposits, token bills and
+// quota splitting. blind5 and blind6 misses were read for wording classes in
+// the second broad-rule pass, so they are tuned on; blind7 and blind11 were
+// not read. With rules rp-90b4fd924748 and model m-64f683816317:
+//
+//	blind5   P 1.000 R 0.927, ml 0.97 bulk 1.00 crypto 0.89 drug 0.88 prec 0.92 (model and rules tuned)
+//	blind6   P 1.000 R 0.926, ml 0.96 bulk 1.00 crypto 0.85 drug 0.88 prec 0.96 (model and rules tuned)
+//	blind7   P 1.000 R 0.839, ml 0.79 bulk 0.79 crypto 0.78 drug 0.92 prec 1.00 (in the model's data; rules not tuned)
+//	blind11  P 0.989 R 0.940, ml 0.82 bulk 0.96 crypto 0.95 drug 0.95 prec 0.95 (unseen by model and rules;
+//	         its aggregate figures did weigh in choosing the training options and the scoring constants)
+//
+// None of them reaches the issue's floors (their misses are posts no rule
+// touches; the model never flags alone), so each keeps floors just under its
+// figures.
+// blind12 (212 rows, 132 positive, 80 negative) was written by another
+// independent author who read neither the rules nor any earlier set, while
+// the generalisation study above was under way, and kept from it. Measured
+// once on the pack before that study and once after it, untouched both times:
+//
+//	blind12, rules rp-e5bc1e7a4db8, model m-358726650abf: P 0.983 R 0.894, ml 0.78 bulk 0.66 crypto 0.89 drug 0.96 prec 1.00
+//	blind12, rules rp-90b4fd924748, model m-64f683816317: P 0.984 R 0.939, ml 0.92 bulk 0.88 crypto 0.93 drug 0.96 prec 1.00
+//
+// (per-category precision: ml_broker 0.81, from exchange-account renting and
+// structuring rows its author labelled crypto_cashout or bulk_cash only,
+// where the dev README's conventions add ml_broker). Floors just under the
+// second line.
 var heldOutSets = map[string]floors{
-	"blind5": {precision: 0.95, recall: 0.78, catRecall: 0.55},
-	"blind6": {precision: 0.95, recall: 0.78, catRecall: 0.60},
-	"blind7": {precision: 0.95, recall: 0.70, catRecall: 0.45},
-	"blind11": {precision: 0.98, recall: 0.90, catRecall: 0.74, perCat: map[string]float64{
-		"ml_broker": 0.74, "bulk_cash": 0.78, "crypto_cashout": 0.95,
+	"blind5": {precision: 0.95, recall: 0.90, catRecall: 0.85},
+	"blind6": {precision: 0.95, recall: 0.90, catRecall: 0.83},
+	"blind7": {precision: 0.95, recall: 0.82, catRecall: 0.75},
+	"blind11": {precision: 0.98, recall: 0.92, catRecall: 0.80, perCat: map[string]float64{
+		"ml_broker": 0.80, "bulk_cash": 0.94, "crypto_cashout": 0.95,
 		"drug_sale": 0.95, "precursor_sale": 0.95,
+	}},
+	"blind12": {precision: 0.98, recall: 0.93, catRecall: 0.87, perCat: map[string]float64{
+		"ml_broker": 0.91, "bulk_cash": 0.87, "crypto_cashout": 0.92,
+		"drug_sale": 0.96, "precursor_sale": 0.99,
 	}},
 }
 
@@ -129,12 +184,8 @@ func qualitySet(t *testing.T, name string) []Labelled {
 
 func qualityRows(t *testing.T) []Labelled {
 	t.Helper()
-	files, err := filepath.Glob(qualitySetGlob)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no quality sets at %s (%v)", qualitySetGlob, err)
-	}
 	var rows []Labelled
-	for _, f := range files {
+	for _, f := range qualitySetFiles(t) {
 		rows = append(rows, readLabelledFile(t, f)...)
 	}
 	return rows
@@ -197,11 +248,7 @@ func TestQualityHeldOutSets(t *testing.T) {
 // TestQualitySetsAreAllAccountedFor keeps every file under testdata/quality
 // in exactly one of the two lists, so a new set cannot be silently skipped.
 func TestQualitySetsAreAllAccountedFor(t *testing.T) {
-	files, err := filepath.Glob(qualitySetGlob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
+	for _, f := range qualitySetFiles(t) {
 		name := strings.TrimSuffix(filepath.Base(f), ".jsonl")
 		_, held := heldOutSets[name]
 		if tuned := slices.Contains(tunedSets, name); tuned == held {

@@ -23,6 +23,8 @@ type trainFlags struct {
 	out            string
 	seed           uint64
 	epochs         int
+	buckets        int
+	l2             float64
 	excludeHoldout bool
 }
 
@@ -50,6 +52,8 @@ measure nothing).`,
 	fl.StringVar(&f.out, "out", "", "model file to write (required)")
 	fl.Uint64Var(&f.seed, "seed", model.DefaultSeed, "random seed (same data and seed give the same bytes)")
 	fl.IntVar(&f.epochs, "epochs", 0, "passes over the data (0: the default)")
+	fl.IntVar(&f.buckets, "buckets", 0, "hash buckets, a power of two in 2^10..2^22 (0: the default, 2^18)")
+	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty per example, in (0, 1] (0: the default, 3e-4)")
 	fl.BoolVar(&f.excludeHoldout, "exclude-holdout", false, "keep the held-out ids out of training and report their figures")
 	_ = cmd.MarkFlagRequired("in")
 	_ = cmd.MarkFlagRequired("out")
@@ -81,7 +85,7 @@ func runTrain(f trainFlags, stderr io.Writer) error {
 		}
 	}
 	printCounts(stderr, "training", train)
-	m, err := model.Train(train, model.TrainOptions{Seed: f.seed, Epochs: f.epochs})
+	m, err := model.Train(train, model.TrainOptions{Seed: f.seed, Epochs: f.epochs, Buckets: f.buckets, L2: f.l2})
 	if err != nil {
 		return &exitError{1, fmt.Sprintf("train: %v", err)}
 	}

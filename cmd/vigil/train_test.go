@@ -251,3 +251,35 @@ func TestTrainSeveralFiles(t *testing.T) {
 		t.Error("no --in file: no error")
 	}
 }
+
+// TestTrainOptionFlags: --buckets and --l2 reach model.Train (the shipped
+// model's go:generate line sets them), and values Train rejects exit
+// non-zero without writing a model.
+func TestTrainOptionFlags(t *testing.T) {
+	in := writeLabelled(t)
+	out := filepath.Join(t.TempDir(), "model.bin")
+	if code, stderr := trainRun(t, "--in", in, "--out", out, "--epochs", "3", "--buckets", "16384", "--l2", "1e-5"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Buckets() != 16384 {
+		t.Errorf("model has %d buckets, want 16384", m.Buckets())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.bin")
+	for _, args := range [][]string{{"--buckets", "1000"}, {"--l2", "-1"}, {"--l2", "2"}} {
+		if code, _ := trainRun(t, append([]string{"--in", in, "--out", bad, "--epochs", "1"}, args...)...); code == 0 {
+			t.Errorf("%v exited 0", args)
+		}
+		if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%v left a model file behind", args)
+		}
+	}
+}
