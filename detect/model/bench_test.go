@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"vigil/detect/normalize"
 )
 
 // benchPosts are 120–150-byte posts in the languages the engine sees
@@ -66,5 +68,26 @@ func BenchmarkTrain(b *testing.B) {
 		if _, err := Train(train, TrainOptions{Seed: DefaultSeed}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkScoresDefault scores the normalised dev and quality sets with
+// the shipped model, as the engine does; ns/op is per post. Unlike the
+// three benchPosts, the many distinct posts touch the weight table the way
+// a real stream does.
+func BenchmarkScoresDefault(b *testing.B) {
+	var texts []string
+	n := 0
+	for _, s := range readTexts(b, devSet) {
+		s = normalize.Build(s).Text
+		texts = append(texts, s)
+		n += len(s)
+	}
+	m := Default()
+	out := make([]float64, len(Categories))
+	b.SetBytes(int64(n / len(texts)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		out = m.Scores(texts[i%len(texts)], out)
 	}
 }

@@ -245,6 +245,7 @@ func decode(data []byte) (*Model, error) {
 	if len(d.b) != 0 {
 		return nil, fmt.Errorf("%d trailing bytes", len(d.b))
 	}
+	m.tab = newTable(m.rows)
 	m.setVersion(data)
 	return m, nil
 }

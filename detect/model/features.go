@@ -92,22 +92,36 @@ func hashString(seed uint64, s string) uint64 {
 // weights (scoring). Summing in a separate tight loop keeps the sums in
 // registers and lets the CPU overlap the table loads.
 type sink struct {
-	shift   uint8    // 64 - log2(buckets): the bucket is the top bits of h·mulB
-	rows    []uint64 // packed weights per bucket (scoring)
+	shift   uint8  // 64 - log2(buckets): the bucket is the top bits of h·mulB
+	tab     *table // packed weights per bucket (scoring)
 	acc     [numCat]int32
 	n       int // features seen
 	collect bool
 	idx     []uint32
 	nb      int
-	buf     [128]uint32
+	buf     [128]uint32 // a power of two (ngrams masks its index)
 }
 
+// emit adds one feature. The buffer is drained when a feature does not
+// fit, not when it fills, so a full buffer is a valid state for every
+// caller of reserve.
 func (s *sink) emit(h uint64) {
+	s.reserve(1)
+	s.put(h)
+}
+
+// put is emit for a caller that made room first with reserve.
+func (s *sink) put(h uint64) {
 	// Fibonacci hashing: one multiply, and the top bits (which depend on
-	// every input bit after step's mixing) pick the bucket.
-	s.buf[s.nb] = uint32((h * mulB) >> s.shift)
+	// every input bit after step's mixing) pick the bucket. The mask
+	// (len(buf) is a power of two) only spares the bounds check.
+	s.buf[s.nb&(len(s.buf)-1)] = uint32((h * mulB) >> s.shift)
 	s.nb++
-	if s.nb == len(s.buf) {
+}
+
+// reserve drains the buffer unless k more features fit.
+func (s *sink) reserve(k int) {
+	if s.nb > len(s.buf)-k {
 		s.drain()
 	}
 }
@@ -120,15 +134,27 @@ func (s *sink) drain() {
 		s.idx = append(s.idx, b...)
 		return
 	}
-	rows := s.rows
+	dir, lanes := s.tab.dir, s.tab.lanes
 	a0, a1, a2, a3, a4 := s.acc[0], s.acc[1], s.acc[2], s.acc[3], s.acc[4]
-	for _, i := range b {
-		r := rows[i]
-		a0 += int32(int8(r))
-		a1 += int32(int8(r >> 8))
-		a2 += int32(int8(r >> 16))
-		a3 += int32(int8(r >> 24))
-		a4 += int32(int8(r >> 32))
+	for len(b) > 0 {
+		// Sum up to laneBatch rows lane-wise in one word, then unpack.
+		// Integer sums are exact in any grouping, so this equals adding
+		// the int8 weights one by one.
+		k := min(len(b), laneBatch)
+		var sum uint64
+		for _, i := range b[:k] {
+			// table.slot, spelled out so the slices stay in registers.
+			d := dir[i>>6]
+			j := d.base + uint32(bits.OnesCount64(d.set&(1<<(i&63)-1)))
+			sum += lanes[j&-uint32(d.set>>(i&63)&1)]
+		}
+		bias := int32(k * laneBias)
+		a0 += int32(sum&laneMask) - bias
+		a1 += int32(sum>>laneBits&laneMask) - bias
+		a2 += int32(sum>>(2*laneBits)&laneMask) - bias
+		a3 += int32(sum>>(3*laneBits)&laneMask) - bias
+		a4 += int32(sum>>(4*laneBits)&laneMask) - bias
+		b = b[k:]
 	}
 	s.acc = [numCat]int32{a0, a1, a2, a3, a4}
 }
@@ -172,55 +198,76 @@ type wordState struct {
 	mixes    [maxWord + 2]uint64 // "^" + mixRune of each kept rune (+ "$" at flush)
 	n        int                 // runes seen (may exceed maxWord)
 	h        uint64              // running hash over all runes
-	digits   bool
-	letters  bool
-	prevWord uint64 // finished hash of the previous word, 0 at a chain start
+	kind     uint8               // kindDigit | kindLetter of the runes seen
+	prevWord uint64              // finished hash of the previous word, 0 at a chain start
 }
 
-func (w *wordState) add(r rune) {
+// Rune kinds inside a word: '-', '.' and ',' (kept between digits) are
+// neither.
+const (
+	kindDigit  = 1 // '0'..'9'
+	kindLetter = 2 // any other word rune
+)
+
+// add appends r, whose mix is x and kind k, to the word. It is small enough
+// to inline into extract's loop.
+func (w *wordState) add(r rune, x uint64, k uint8) {
 	if w.n < maxWord {
 		w.runes[w.n] = r
-	}
-	x := mixRune(r)
-	if w.n < maxWord {
 		w.mixes[w.n+1] = x
 	}
 	w.n++
 	w.h = bits.RotateLeft64(w.h, 7) ^ x
-	if r >= '0' && r <= '9' {
-		w.digits = true
-	} else if r != '-' && r != '.' && r != ',' {
-		w.letters = true
+	w.kind |= k
+}
+
+// runeKind is the kind of a rune inside a word.
+func runeKind(r rune) uint8 {
+	switch {
+	case r >= '0' && r <= '9':
+		return kindDigit
+	case r == '-' || r == '.' || r == ',':
+		return 0
+	}
+	return kindLetter
+}
+
+// flush emits the features of the finished word, if any, and resets it.
+func (w *wordState) flush(s *sink) {
+	if w.n > 0 {
+		w.flushWord(s)
 	}
 }
 
-// flush emits the features of the finished word and resets it.
-func (w *wordState) flush(s *sink) {
-	if w.n == 0 {
-		return
-	}
-	// One multiply spreads the word hash; emit's multiply does the rest.
+// maxWordTotal bounds the features of one word: unigram, bigram, shape or
+// identifier, n-grams.
+const maxWordTotal = 3 + maxWordFeatures
+
+func (w *wordState) flushWord(s *sink) {
+	s.reserve(maxWordTotal)
+	// One multiply spreads the word hash; put's multiply does the rest.
 	wh := (w.h ^ uint64(w.n)) * mulK
-	s.emit(seedWord ^ wh)
+	digits, letters := w.kind&kindDigit != 0, w.kind&kindLetter != 0
+	s.put(seedWord ^ wh)
 	if w.prevWord != 0 {
-		s.emit(seedBigram ^ bits.RotateLeft64(w.prevWord, 17) ^ wh)
+		s.put(seedBigram ^ bits.RotateLeft64(w.prevWord, 17) ^ wh)
 	}
 	w.prevWord = wh
 	switch {
-	case w.digits && w.n >= longTok:
+	case digits && w.n >= longTok:
 		// Identifiers: the exact value is noise, the format is signal.
-		s.emit(step(step(seedLong, uint64(w.runes[0])), uint64(w.n)))
-	case w.digits:
+		s.put(step(step(seedLong, uint64(w.runes[0])), uint64(w.n)))
+	case digits:
 		if w.n >= minShapeWord {
 			w.shape(s)
 		}
-		if w.letters && w.n >= minNgramWord && w.n <= maxWord {
+		if letters && w.n >= minNgramWord && w.n <= maxWord {
 			w.ngrams(s)
 		}
 	case w.n >= minNgramWord && w.n <= maxWord:
 		w.ngrams(s)
 	}
-	w.n, w.h, w.digits, w.letters = 0, 0, false, false
+	w.n, w.h, w.kind = 0, 0, 0
 }
 
 // shape emits the class pattern of a word with digits: runs of digits
@@ -244,7 +291,7 @@ func (w *wordState) shape(s *sink) {
 		h = step(step(h, uint64(c)), uint64(l))
 		i = j
 	}
-	s.emit(h)
+	s.put(h)
 }
 
 func class(r rune) rune {
@@ -261,26 +308,26 @@ func class(r rune) rune {
 // ngrams emits character n-grams of "^word$". It is the hottest loop of
 // scoring, so each rune is mixed once and an n-gram's hash is the xor of
 // its runes' mixes rotated by position (cheap, and order-sensitive); the
-// indices go straight into the sink's buffer with a local counter.
+// indices go straight into the sink's buffer with a local counter. The
+// loop is written for 3-grams only (the constant checks below fail to
+// compile if the range changes).
 func (w *wordState) ngrams(s *sink) {
+	const _, _ = uint(wordMinN-3) + uint(3-wordMinN), uint(wordMaxN-3) + uint(3-wordMaxN)
 	x := &w.mixes
 	x[0] = mixCaret
 	n := min(w.n, maxWord) + 1
 	x[n] = mixDollar
 	n++
-	if s.nb > len(s.buf)-maxWordFeatures {
-		s.drain()
-	}
 	nb, out, shift := s.nb, &s.buf, s.shift
-	for i := 0; i+wordMinN <= n; i++ {
-		h := uint64(0)
-		for k := 0; k < wordMaxN && i+k < n; k++ {
-			h ^= bits.RotateLeft64(x[i+k], 21*k)
-			if k+1 >= wordMinN {
-				out[nb] = uint32(((h ^ ngramSeed[k]) * mulB) >> shift)
-				nb++
-			}
-		}
+	// a, b: the first two runes' terms of the next 3-gram.
+	a, b := x[0], bits.RotateLeft64(x[1], 21)
+	for i := 2; i < n; i++ {
+		h := a ^ b ^ bits.RotateLeft64(x[i], 42) ^ ngramSeed[2]
+		// flushWord's reserve left room for the whole word; the mask
+		// (len(out) is a power of two) only spares the bounds check.
+		out[nb&(len(out)-1)] = uint32((h * mulB) >> shift)
+		nb++
+		a, b = x[i-1], bits.RotateLeft64(x[i], 21)
 	}
 	s.nb = nb
 }
@@ -301,50 +348,133 @@ var ngramSeed = [wordMaxN]uint64{0, 0, 0x2545f4914f6cdd1d}
 // maxWordFeatures bounds the n-grams of one word.
 const maxWordFeatures = (wordMaxN - wordMinN + 1) * (maxWord + 2)
 
+// decodeRune decodes the non-ASCII rune at text[i:] like
+// utf8.DecodeRuneInString, decoding the common valid three-byte sequences
+// (Han, most of the BMP) inline: a lead byte E1..EC or EE..EF followed by
+// two continuation bytes is always valid. E0 and ED (overlong and
+// surrogate ranges) and everything else take the library path.
+func decodeRune(text string, i int) (rune, int) {
+	if i+2 < len(text) {
+		c0, c1, c2 := text[i], text[i+1], text[i+2]
+		if c0 >= 0xe1 && c0 <= 0xef && c0 != 0xed && c1&0xc0 == 0x80 && c2&0xc0 == 0x80 {
+			return rune(c0&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f), 3
+		}
+	}
+	return utf8.DecodeRuneInString(text[i:])
+}
+
+// ASCII byte classes for extract's fast path, derived at start-up from
+// wordRune and ignorable so the two paths cannot disagree.
+const (
+	asciiSymbol = iota // a feature of its own
+	asciiIgnore        // ends a word, no feature
+	asciiWord          // a word rune (after folding)
+	asciiSep           // '-', '.', ',': kept inside a word between digits, else ignorable
+)
+
+type asciiInfo struct {
+	class uint8
+	kind  uint8  // runeKind of the folded byte (word runes)
+	fold  uint8  // the byte with ASCII case folded
+	mix   uint64 // mixRune of fold
+}
+
+var asciiTab = func() (t [utf8.RuneSelf]asciiInfo) {
+	for c := range t {
+		r := rune(c)
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		e := &t[c]
+		e.fold, e.kind, e.mix = uint8(r), runeKind(r), mixRune(r)
+		switch {
+		case wordRune(r):
+			e.class = asciiWord
+		case r == '-' || r == '.' || r == ',':
+			e.class = asciiSep
+		case ignorable(r):
+			e.class = asciiIgnore
+		default:
+			e.class = asciiSymbol
+		}
+	}
+	return t
+}()
+
 // extract feeds every feature of text to s.
 func extract(text string, s *sink) {
 	var w wordState
-	var han [hanMaxN - 1]uint64 // mixes of the previous Han runes, most recent last
-	hanN := 0
+	hanPrev, hanRun := uint64(0), false // mix of the previous rune, if it was Han
 	for i := 0; i < len(text); {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		} else if r >= 'A' && r <= 'Z' {
-			r += 'a' - 'A' // callers should normalise; ASCII folding is free
-		}
-		i += size
-		if wordRune(r) {
-			w.add(r)
-			hanN = 0
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			e := &asciiTab[c]
+			switch e.class {
+			case asciiWord:
+				// The rest of an ASCII word in a tight loop, with the word
+				// state in registers.
+				n, h, kind := w.n, w.h, w.kind
+				for {
+					if n < maxWord {
+						w.runes[n] = rune(e.fold)
+						w.mixes[n+1] = e.mix
+					}
+					n++
+					h = bits.RotateLeft64(h, 7) ^ e.mix
+					kind |= e.kind
+					if i == len(text) || text[i] >= utf8.RuneSelf || asciiTab[text[i]].class != asciiWord {
+						break
+					}
+					e = &asciiTab[text[i]]
+					i++
+				}
+				w.n, w.h, w.kind = n, h, kind
+				hanRun = false
+				continue
+			case asciiSep:
+				// A separator between digits stays inside the word (CAS, phones, amounts).
+				if w.n > 0 && w.n < maxWord && w.runes[w.n-1] >= '0' && w.runes[w.n-1] <= '9' &&
+					i < len(text) && text[i] >= '0' && text[i] <= '9' {
+					w.add(rune(c), e.mix, 0)
+					continue
+				}
+				w.flush(s)
+			case asciiIgnore:
+				w.flush(s)
+			default:
+				w.flush(s)
+				s.emit(step(seedSymbol, uint64(e.fold)))
+			}
+			hanRun = false
 			continue
 		}
-		// A separator between digits stays inside the word (CAS, phones, amounts).
-		if (r == '-' || r == '.' || r == ',') && w.n > 0 && w.n < maxWord &&
-			w.runes[w.n-1] >= '0' && w.runes[w.n-1] <= '9' && i < len(text) && text[i] >= '0' && text[i] <= '9' {
-			w.add(r)
+		r, size := decodeRune(text, i)
+		i += size
+		// The CJK Unified Ideographs block is most of the non-ASCII text
+		// the engine sees; it is Han, so it skips the word-rune predicates.
+		han := r >= 0x4e00 && r <= 0x9fff
+		if !han && wordRune(r) {
+			w.add(r, mixRune(r), kindLetter)
+			hanRun = false
 			continue
 		}
 		w.flush(s)
-		if isHan(r) {
+		if han || isHan(r) {
 			w.prevWord = 0
 			// n-grams ending at r, hashed like word n-grams: the xor of
-			// the runes' mixes rotated by distance from r.
+			// the runes' mixes rotated by distance from r. Written for
+			// 1- and 2-grams (the check fails to compile otherwise).
+			const _ = uint(hanMaxN-2) + uint(2-hanMaxN)
+			s.reserve(hanMaxN)
 			x := mixRune(r)
-			h := x
-			s.emit(h ^ seedHan)
-			for k := 1; k <= hanN; k++ {
-				h ^= bits.RotateLeft64(han[len(han)-k], 21*k)
-				s.emit(h ^ hanSeed[k])
+			s.put(x ^ seedHan)
+			if hanRun {
+				s.put(x ^ bits.RotateLeft64(hanPrev, 21) ^ hanSeed[1])
 			}
-			copy(han[:], han[1:])
-			han[len(han)-1] = x
-			if hanN < len(han) {
-				hanN++
-			}
+			hanPrev, hanRun = x, true
 			continue
 		}
-		hanN = 0
+		hanRun = false
 		if ignorable(r) {
 			continue
 		}

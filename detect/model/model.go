@@ -29,9 +29,11 @@ const numCat = 5 // len(Categories); arrays in the hot path are sized by it
 type Model struct {
 	bucketsLog2 uint8
 	// rows holds each bucket's numCat int8 weights packed into one word
-	// (category c in bits 8c..8c+7), so scoring does one aligned load per
-	// feature.
-	rows    []uint64
+	// (category c in bits 8c..8c+7): the canonical form that training,
+	// encoding and the reference test read.
+	rows []uint64
+	// tab is rows in the compact form Scores reads (see table).
+	tab     table
 	cat     [numCat]catParams
 	meta    trainMeta
 	version string
@@ -61,11 +63,11 @@ func (m *Model) Scores(text string, out []float64) []float64 {
 	} else {
 		out = make([]float64, numCat)
 	}
-	if m == nil || len(m.rows) == 0 {
+	if m == nil || len(m.tab.dir) == 0 {
 		clear(out) // a nil or zero Model has learned nothing and flags nothing
 		return out
 	}
-	s := sink{shift: 64 - m.bucketsLog2, rows: m.rows}
+	s := sink{shift: 64 - m.bucketsLog2, tab: &m.tab}
 	extract(text, &s)
 	inv := 0.0
 	if s.n > 0 {

@@ -124,6 +124,7 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 	for c := range numCat {
 		m.cat[c].calA, m.cat[c].calB = float32(cal[c][0]), float32(cal[c][1])
 	}
+	m.tab = newTable(m.rows)
 	m.meta = trainMeta{seed: opt.Seed, epochs: uint32(opt.Epochs), examples: uint32(len(examples)), l2: opt.L2}
 	m.setVersion(m.encode())
 	return m, nil
