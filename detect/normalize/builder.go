@@ -42,7 +42,11 @@ type Builder struct {
 	invalid bool
 	// viaDirect is set when the last build took the one-pass path, so its
 	// view holds only characters that path knows.
-	viaDirect   bool
+	viaDirect bool
+	// dw is direct's state, kept so that its buffers are reused; after a
+	// direct build it still holds what lowerDirect and Views need (folds,
+	// leet).
+	dw          dwriter
 	origLen     int
 	main, cased View
 	leet        View

@@ -39,7 +39,11 @@ func (b *Builder) Views(original string) (main, cased, leet *View) {
 	case b.slow || !b.deriveLower(&b.cased, &b.main):
 		b.build(original, &b.main, modeLower)
 	}
-	if b.deriveLeet(&b.main, &b.leet) {
+	// direct found out on the way whether the leet pre-check passes.
+	if b.viaDirect && !b.dw.leet {
+		return &b.main, &b.cased, nil
+	}
+	if b.deriveLeet(&b.main, &b.leet, b.viaDirect) {
 		leet = &b.leet
 	}
 	return &b.main, &b.cased, leet
@@ -48,53 +52,56 @@ func (b *Builder) Views(original string) (main, cased, leet *View) {
 // buildLeet builds the leet view: Build's view with leet decoding on top.
 func (b *Builder) buildLeet(original string, v *View) bool {
 	b.build(original, &b.main, modeLower)
-	return b.deriveLeet(&b.main, v)
+	return b.deriveLeet(&b.main, v, false)
 }
 
 // lowerDirect makes the main view from a cased view built by direct. Such a
 // view holds only characters direct knows, and of those case folding
 // changes exactly ASCII A-Z and Latin-1 U+00C0..U+00DE except U+00D7 (the
 // same rule direct applies in modeLower), each to a character of the same
-// length, so a byte loop without rune decoding suffices.
+// length, so the pieces carry over and only the characters direct listed
+// in b.dw.folds change.
 func (b *Builder) lowerDirect(cased, out *View) {
 	t := cased.Text
-	out.tr = append(out.tr[:0], cased.tr...)
-	out.start = append(out.start[:0], cased.start...)
-	out.end = append(out.end[:0], cased.end...)
+	out.pieces = append(out.pieces[:0], cased.pieces...)
+	out.start, out.end, out.tr = out.start[:0], out.end[:0], out.tr[:0]
+	out.compact = true
 	out.origLen = cased.origLen
 	out.applied = cased.applied
 	out.Text = t
-	i := 0
-	for ; i < len(t); i++ {
-		if c := t[i]; c-'A' <= 'Z'-'A' || (c == 0xC3 && i+1 < len(t) && isLatin1UpperLow(t[i+1])) {
-			break
-		}
-	}
-	if i == len(t) {
+	if len(b.dw.folds) == 0 {
+		out.marks = append(out.marks[:0], cased.marks...)
 		return // nothing to fold: the text is shared
 	}
 	buf := append(b.buf[:0], t...)
-	tr := out.tr
-	for ; i < len(buf); i++ {
-		c := buf[i]
-		if c-'A' <= 'Z'-'A' {
-			buf[i] = c + 'a' - 'A'
-			tr[i] |= uint16(CaseFold)
-		} else if c == 0xC3 && i+1 < len(buf) && isLatin1UpperLow(buf[i+1]) {
-			buf[i+1] += 0x20
-			tr[i] |= uint16(CaseFold)
-			tr[i+1] |= uint16(CaseFold)
-			i++
+	cm, marks, k := cased.marks, out.marks[:0], 0
+	for _, f := range b.dw.folds {
+		p, e := int(f), int(f)+1
+		if c := buf[p]; c < utf8.RuneSelf {
+			buf[p] = c + 'a' - 'A'
+		} else {
+			buf[p+1] += 0x20 // U+00C0..U+00DE: lead byte 0xC3
+			e++
 		}
+		// Merge CaseFold into the character's mark, if it has one.
+		for k < len(cm) && int(cm[k].p) < p {
+			marks = append(marks, cm[k])
+			k++
+		}
+		if k < len(cm) && int(cm[k].p) == p {
+			mk := cm[k]
+			mk.tr |= uint16(CaseFold)
+			marks = append(marks, mk)
+			k++
+			continue
+		}
+		marks = append(marks, mark{p: int32(p), e: int32(e), tr: uint16(CaseFold)})
 	}
+	out.marks = append(marks, cm[k:]...)
 	b.buf = buf
 	out.Text = string(buf)
 	out.applied |= CaseFold
 }
-
-// isLatin1UpperLow reports whether c, the byte after 0xC3, completes an
-// upper-case Latin-1 letter (U+00C0..U+00DE without U+00D7).
-func isLatin1UpperLow(c byte) bool { return c >= 0x80 && c <= 0x9E && c != 0x97 }
 
 // deriveLower makes the main view from the cased one by lower-casing it,
 // which is exactly what Build does last, when no character changes its
@@ -146,5 +153,6 @@ func (b *Builder) deriveLower(cased, out *View) bool {
 	out.end = append(out.end[:0], cased.end...)
 	out.origLen = cased.origLen
 	out.applied = applied
+	out.compact = false
 	return true
 }

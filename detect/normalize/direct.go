@@ -10,13 +10,12 @@ import "unicode/utf8"
 // folding, Traditional→Simplified and case folding remain. Spacing collapse
 // is rare: when the text might contain a spaced run or whitespace between
 // Han characters, direct gives up and the general pipeline runs. It reports
-// false, with v in an unspecified state, when it gave up.
+// false, with v in an unspecified state, when it gave up. The view's map is
+// compact (runs.go): such text maps almost entirely character for
+// character.
 func (b *Builder) direct(s string, v *View, m mode) bool {
-	max := 2*len(s) + 4 // no fast-path character grows more than 2x
-	buf := grow(b.buf, max)
-	start, end, tr := grow(v.start, max), grow(v.end, max), grow(v.tr, max)
-	var applied Transform
-	p := 0
+	w := &b.dw
+	w.reset(s, grow(b.buf, 2*len(s)+4), v) // no fast-path character grows more than 2x
 	// Spacing trigger: three one-character words linked by gaps of one to
 	// three separators ("a b c", "4 7 - 6"). This is a superset of what the
 	// spacing pass collapses, so giving up on it never changes the result.
@@ -24,32 +23,44 @@ func (b *Builder) direct(s string, v *View, m mode) bool {
 	chain, lastEnd := 0, -10
 	prevHan, hanSpace := false, false
 	caseFold := m != modeCased
-	// gap is the Invisible bit owed to the next written character;
-	// invisibles before the first or after the last show only in applied.
-	var gap Transform
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			if chain == 0 && w.gap == 0 {
+				if k := w.asciiBlock(i, caseFold, &wordLen, &wordStart, &prevHan, &hanSpace); k > 0 {
+					i += k
+					continue
+				}
+			}
 			// ASCII: one table lookup drives word tracking and case folding.
 			cl := asciiClass[c]
 			if cl&clsAlnum != 0 {
-				// A run of ASCII letters and digits in one tight loop.
+				// A run of ASCII letters and digits in one tight loop; it
+				// maps to itself, so only upper case (in modeLower) and an
+				// owed gap leave a trace.
 				if wordLen == 0 {
 					wordStart = i
 				}
 				prevHan, hanSpace = false, false
+				w.identity(i)
+				d := i - w.p // original minus view offset in this run
 				j := i
+				lat, acc := w.lat, uint8(0)
 				for {
-					if caseFold && cl&clsUpper != 0 {
-						c += 'a' - 'A'
-						tr[p] = uint16(CaseFold) | uint16(gap)<<8
-						applied |= CaseFold
-					} else {
-						tr[p] = uint16(gap) << 8
+					acc |= lat & cl
+					lat = cl << 4
+					if cl&clsUpper != 0 {
+						if caseFold {
+							w.replace(j, j-d, c+'a'-'A', CaseFold)
+						} else {
+							w.folds = append(w.folds, int32(j-d))
+							if w.gap != 0 {
+								w.mark(j-d, j-d+1, 0)
+							}
+						}
+					} else if w.gap != 0 {
+						w.mark(j-d, j-d+1, 0)
 					}
-					gap = 0
-					buf[p], start[p], end[p] = c, int32(j), int32(j+1)
-					p++
 					j++
 					if j == len(s) {
 						break
@@ -61,36 +72,71 @@ func (b *Builder) direct(s string, v *View, m mode) bool {
 						break
 					}
 				}
+				w.lat, w.leet = lat&clsLeet, w.leet || acc&clsLeet != 0
+				w.p = j - d
 				wordLen += j - i
 				i = j
 				continue
-			} else {
-				if wordLen != 0 || chain != 0 {
-					if !b.wordEnd(s, rune(c), i, &wordLen, &chain, &lastEnd, wordStart) {
-						return false
-					}
-				}
-				if cl&clsSpace != 0 {
-					hanSpace = hanSpace || prevHan
-				} else {
-					hanSpace = false
-				}
-				prevHan = false
 			}
-			if caseFold && cl&clsUpper != 0 {
-				c += 'a' - 'A'
-				tr[p] = uint16(CaseFold) | uint16(gap)<<8
-				applied |= CaseFold
-			} else {
-				tr[p] = uint16(gap) << 8
+			if wordLen != 0 || chain != 0 {
+				if !b.wordEnd(s, rune(c), i, &wordLen, &chain, &lastEnd, wordStart) {
+					return false
+				}
 			}
-			gap = 0
-			buf[p], start[p], end[p] = c, int32(i), int32(i+1)
-			p++
+			if cl&clsSpace != 0 {
+				hanSpace = hanSpace || prevHan
+			} else {
+				hanSpace = false
+			}
+			prevHan = false
+			w.leet = w.leet || w.lat&cl != 0 // '@' or '$' after a letter
+			w.lat = 0
+			w.identity(i)
+			if w.gap != 0 {
+				w.mark(w.p, w.p+1, 0)
+			}
+			w.p++
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		var n int
+		if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// Three-byte characters (Han, CJK and full-width punctuation)
+			// decoded inline: utf8.DecodeRuneInString's slow path costs
+			// more. The lead bytes left out (0xE0, 0xED) are the ones that
+			// need more checks (overlong forms, surrogates).
+			r, n = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+		} else if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			r, n = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2 // Latin-1 and the like
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if r >= 0xC0 && r <= 0xFF && r != 0xD7 && r != 0xF7 {
+			// A Latin-1 letter (Spanish text): what the general branch
+			// below does with it, without its table look-ups.
+			if wordLen == 0 {
+				wordStart = i
+			}
+			wordLen++
+			prevHan, hanSpace = false, false
+			w.lat = clsLeet
+			if r <= 0xDE { // upper case (U+00D7 is not a letter)
+				if caseFold {
+					w.put(i, n, r+0x20, CaseFold)
+					i += n
+					continue
+				}
+				w.folds = append(w.folds, int32(w.p))
+			}
+			w.identity(i)
+			if w.gap != 0 {
+				w.mark(w.p, w.p+n, 0)
+			}
+			w.p += n
+			i += n
+			continue
+		}
 		if r >= 0x4E00 && r <= 0x9FFF {
 			// Han ideograph, the bulk of Chinese text: a word character that
 			// is never a spaced single; copied unless Traditional.
@@ -103,38 +149,84 @@ func (b *Builder) direct(s string, v *View, m mode) bool {
 				return false
 			}
 			prevHan = true
-			first := p
-			if sr, ok := toSimplified(r); ok {
-				applied |= TradSimp
-				k := p + utf8.EncodeRune(buf[p:], sr)
-				for ; p < k; p++ {
-					start[p], end[p], tr[p] = int32(i), int32(i+n), uint16(TradSimp)
-				}
+			w.lat = 0
+			if isT2S(r) {
+				w.put(i, n, t2sTo[t2sHan[r-hanLo]-1], TradSimp)
 			} else {
-				copy(buf[p:p+3], s[i:i+3])
-				for k := p + 3; p < k; p++ {
-					start[p], end[p], tr[p] = int32(i), int32(i+3), 0
+				w.identity(i)
+				if w.gap != 0 {
+					w.mark(w.p, w.p+3, 0)
+				}
+				w.p += 3
+			}
+			i += n
+			if chain == 0 {
+				// Now no word is open, no gap is owed and no spacing chain
+				// runs, so the Han characters that follow and need no
+				// Traditional→Simplified change nothing but the position.
+				j := i
+				for j+2 < len(s) {
+					c0 := s[j]
+					if c0 < 0xE4 || c0 > 0xE9 || s[j+1]&0xC0 != 0x80 || s[j+2]&0xC0 != 0x80 {
+						break
+					}
+					r := rune(c0&0x0F)<<12 | rune(s[j+1]&0x3F)<<6 | rune(s[j+2]&0x3F)
+					if r < 0x4E00 || isT2S(r) {
+						break
+					}
+					j += 3
+				}
+				if j > i {
+					w.identity(i)
+					w.p += j - i
+					i = j
 				}
 			}
-			tr[first] |= uint16(gap) << 8
-			gap = 0
-			i += n
 			continue
 		}
 		f, own := fastRune(r)
 		if f == 0 {
+			if r == 0x2026 {
+				// The ellipsis, NFKC "...": three separators (which never
+				// link two one-character words) from one character.
+				if wordLen != 0 || chain != 0 {
+					if !b.wordEnd(s, '.', i, &wordLen, &chain, &lastEnd, wordStart) {
+						return false
+					}
+				}
+				prevHan, hanSpace = false, false
+				w.lat = 0
+				w.putLonger(i, n, "...", NFKC)
+				i += n
+				continue
+			}
 			if !quickInvisible(r) {
 				return false
 			}
 			// Dropped; it neither ends a word nor separates Han.
-			applied |= Invisible
-			if p > 0 {
-				gap = Invisible
-			}
+			w.drop(i + n)
 			i += n
 			continue
 		}
 		r = f
+		if fastSymbol(r) {
+			// Punctuation, arrows, symbols, emoji: no word, space, Latin
+			// letter or Traditional character, so only a word ends here.
+			if wordLen != 0 || chain != 0 {
+				if !b.wordEnd(s, r, i, &wordLen, &chain, &lastEnd, wordStart) {
+					return false
+				}
+			}
+			prevHan, hanSpace = false, false
+			w.lat = 0
+			w.identity(i)
+			if w.gap != 0 {
+				w.mark(w.p, w.p+n, 0)
+			}
+			w.p += n
+			i += n
+			continue
+		}
 		// Spacing detection on the NFKC character (before case/script maps).
 		word := isAlnum(r)
 		han := word && r >= 0x2E80 && isHan(r)
@@ -161,49 +253,71 @@ func (b *Builder) direct(s string, v *View, m mode) bool {
 		}
 		switch {
 		case r < utf8.RuneSelf:
-			if caseFold && r >= 'A' && r <= 'Z' {
-				r += 'a' - 'A'
-				own |= CaseFold
+			cl := asciiClass[r]
+			w.leet = w.leet || w.lat&cl != 0
+			w.lat = cl << 4 & clsLeet
+			if cl&clsUpper != 0 {
+				if caseFold {
+					r += 'a' - 'A'
+					own |= CaseFold
+				} else {
+					w.folds = append(w.folds, int32(w.p))
+				}
 			}
 		case r <= 0xFF:
-			if caseFold && r >= 0xC0 && r <= 0xDE && r != 0xD7 {
-				r += 0x20
-				own |= CaseFold
+			w.lat = 0
+			if latin1Latin(r) {
+				w.lat = clsLeet
+			}
+			if r >= 0xC0 && r <= 0xDE && r != 0xD7 {
+				if caseFold {
+					r += 0x20
+					own |= CaseFold
+				} else {
+					w.folds = append(w.folds, int32(w.p))
+				}
 			}
 		default:
+			w.lat = 0
+			if isLatin(r) {
+				w.lat = clsLeet
+			}
 			if sr, ok := toSimplified(r); ok {
 				r = sr
 				own |= TradSimp
 			}
 		}
-		applied |= own
-		if r < utf8.RuneSelf {
-			buf[p], start[p], end[p], tr[p] = byte(r), int32(i), int32(i+n), uint16(own)|uint16(gap)<<8
-			p++
-		} else {
-			first := p
-			k := p + utf8.EncodeRune(buf[p:], r)
-			for ; p < k; p++ {
-				start[p], end[p], tr[p] = int32(i), int32(i+n), uint16(own)
+		if own == 0 {
+			// Unchanged (every change sets a bit).
+			w.identity(i)
+			if w.gap != 0 {
+				w.mark(w.p, w.p+n, 0)
 			}
-			tr[first] |= uint16(gap) << 8
+			w.p += n
+		} else {
+			w.put(i, n, r, own)
 		}
-		gap = 0
 		i += n
 	}
 	if wordLen == 1 && b.linked(s, lastEnd, wordStart) && chain >= 2 {
 		return false
 	}
-	b.buf = buf
-	v.start, v.end, v.tr = start[:p], end[:p], tr[:p]
-	if applied == 0 { // every change sets a bit, so the text is unchanged
-		v.Text = s
-	} else {
-		v.Text = string(buf[:p])
-	}
-	v.origLen = len(s)
-	v.applied = applied
+	w.finish(v)
+	b.buf = w.buf
+	w.s, w.pieces, w.marks = "", nil, nil // v owns these now
 	return true
+}
+
+// fastSymbol reports the characters fastRune passes on unchanged that are
+// neither letters, digits nor spaces (CJK and typographic punctuation,
+// arrows, symbols, emoji); TestFastSymbols checks this for every one.
+func fastSymbol(r rune) bool {
+	return r >= 0x2010 && (r < 0x2E80 || (r >= 0x3000 && r < 0x3040) || r >= 0x1F300)
+}
+
+// latin1Latin is isLatin for U+0080..U+00FF without a table search.
+func latin1Latin(r rune) bool {
+	return (r >= 0xC0 && r != 0xD7 && r != 0xF7) || r == 0xAA || r == 0xBA
 }
 
 // wordEnd updates the spacing trigger at a character r (at byte i) that is
@@ -232,6 +346,23 @@ func (b *Builder) wordEnd(s string, r rune, i int, wordLen, chain, lastEnd *int,
 func (b *Builder) linked(s string, end, start int) bool {
 	if end < 0 || start <= end {
 		return false
+	}
+	if start-end <= 3 {
+		// The usual gap: one to three ASCII separators.
+		ascii := true
+		for i := end; i < start; i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if !isSpacedSep(rune(c)) {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
 	}
 	n := 0
 	for _, r := range s[end:start] {

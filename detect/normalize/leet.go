@@ -165,25 +165,31 @@ func leetCandidate(text string) bool {
 
 // deriveLeet makes the leet view from the main view: leet decoding swaps
 // single ASCII characters, so the offsets are the main view's. It reports
-// false when nothing needed decoding.
-func (b *Builder) deriveLeet(main, out *View) bool {
-	if !leetCandidate(main.Text) {
+// false when nothing needed decoding. candidate says the caller already
+// knows that leetCandidate(main.Text) holds.
+func (b *Builder) deriveLeet(main, out *View, candidate bool) bool {
+	if !candidate && !leetCandidate(main.Text) {
 		return false
 	}
 	b.leetPos = leetPositions(b.leetPos[:0], main.Text)
 	if len(b.leetPos) == 0 {
 		return false
 	}
+	if main.compact {
+		main.expand(out) // rare: a per-byte map is simplest to patch
+	} else {
+		out.tr = append(out.tr[:0], main.tr...)
+		out.start = append(out.start[:0], main.start...)
+		out.end = append(out.end[:0], main.end...)
+		out.compact = false
+	}
 	buf := append(b.buf[:0], main.Text...)
-	out.tr = append(out.tr[:0], main.tr...)
 	for _, x := range b.leetPos {
 		buf[x] = byte(leetOf(rune(buf[x])))
 		out.tr[x] |= uint16(Leet)
 	}
 	b.buf = buf
 	out.Text = string(buf)
-	out.start = append(out.start[:0], main.start...)
-	out.end = append(out.end[:0], main.end...)
 	out.origLen = main.origLen
 	out.applied = main.applied | Leet
 	return true

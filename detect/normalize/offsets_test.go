@@ -15,9 +15,10 @@ import (
 func checkOffsets(t testing.TB, orig string, v *View) {
 	t.Helper()
 	n := len(v.Text)
-	if len(v.start) != n || len(v.end) != n || len(v.tr) != n {
-		t.Fatalf("%q: map lengths %d/%d/%d for text of %d bytes", orig, len(v.start), len(v.end), len(v.tr), n)
+	if start, end, tr := perByte(v); len(start) != n || len(end) != n || len(tr) != n {
+		t.Fatalf("%q: map lengths %d/%d/%d for text of %d bytes", orig, len(start), len(end), len(tr), n)
 	}
+	checkCompact(t, v)
 	if !utf8.ValidString(v.Text) {
 		t.Fatalf("%q: view text is not valid UTF-8: %q", orig, v.Text)
 	}
@@ -88,8 +89,10 @@ func TestRandomOffsetsAndIdempotence(t *testing.T) {
 }
 
 func sameView(a, b *View) bool {
+	as, ae, at := perByte(a)
+	bs, be, bt := perByte(b)
 	return a.Text == b.Text && a.applied == b.applied && a.origLen == b.origLen &&
-		slices.Equal(a.start, b.start) && slices.Equal(a.end, b.end) && slices.Equal(a.tr, b.tr)
+		slices.Equal(as, bs) && slices.Equal(ae, be) && slices.Equal(at, bt)
 }
 
 // compareViews checks that Builder.Views, which derives views from each
@@ -97,6 +100,9 @@ func sameView(a, b *View) bool {
 func compareViews(t *testing.T, b *Builder, s string) {
 	t.Helper()
 	m, c, l := b.Views(s)
+	if b.viaDirect && b.dw.leet != leetCandidate(m.Text) {
+		t.Fatalf("Views(%q): direct's leet pre-check %v, leetCandidate(%q) %v", s, b.dw.leet, m.Text, !b.dw.leet)
+	}
 	if want := Build(s); !sameView(m, want) {
 		t.Fatalf("Views(%q) main %q differs from Build %q", s, m.Text, want.Text)
 	}
@@ -145,8 +151,7 @@ func compareDirect(t *testing.T, s string) bool {
 		dv = *dv.Clone()
 		b.prepare(s)
 		b.finishItems(s, &gv, m, true)
-		if dv.Text != gv.Text || dv.applied != gv.applied ||
-			!slices.Equal(dv.start, gv.start) || !slices.Equal(dv.end, gv.end) || !slices.Equal(dv.tr, gv.tr) {
+		if !sameView(&dv, &gv) {
 			t.Fatalf("mode %d, %q: direct %q (%v), pipeline %q (%v)", m, s, dv.Text, dv.applied, gv.Text, gv.applied)
 		}
 	}
@@ -158,7 +163,7 @@ func compareDirect(t *testing.T, s string) bool {
 var fastPieces = []string{
 	"a", "B", "é", "Ñ", "1", "4", " ", " ", ".", "-", "_", "\n", "，", "。", "换", "換", "洗", "钱",
 	"Ａ", "ｂ", "５", "　", "．", "－", "＿", "가", "word", "ÀÉ", "“", "”", "《", "》", "x", "7",
-	"\u200b", "\ufe0f", "\u00ad", "❄", "—", "\u2011", "¿", "·", "→", "💊",
+	"\u200b", "\ufe0f", "\u00ad", "❄", "—", "\u2011", "¿", "·", "→", "💊", "…", "a…", "…b",
 }
 
 // TestDirectMatchesPipeline: the one-pass path for common text gives the

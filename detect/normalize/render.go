@@ -82,6 +82,7 @@ func (b *Builder) write(s string, v *View, fin []item) {
 	}
 	v.origLen = b.origLen
 	v.applied = applied
+	v.compact = false
 }
 
 // grow returns x resliced to length n, keeping its contents and

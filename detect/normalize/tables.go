@@ -34,6 +34,12 @@ var t2sHan [hanHi - hanLo + 1]uint16
 
 const hanLo, hanHi = 0x4E00, 0x9FFF
 
+// isT2S reports whether r (below t2sLimit) has a Traditional→Simplified
+// entry; the bitmap is small enough to stay in the L1 cache.
+func isT2S(r rune) bool {
+	return t2sBits[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
 // toSimplified returns the Simplified form of a Traditional character, or r.
 func toSimplified(r rune) (rune, bool) {
 	if r >= hanLo && r <= hanHi {
@@ -170,6 +176,10 @@ const (
 	clsDigit
 	clsSpace
 	clsUpper
+	// clsLeet marks the leet characters; it is clsLetter<<4, so a class
+	// shifted left by 4 and masked with the next one tests "letter, then
+	// leet character" without a branch (direct's leet pre-check).
+	clsLeet  = clsLetter << 4
 	clsAlnum = clsLetter | clsDigit
 )
 
@@ -183,6 +193,9 @@ var asciiClass = func() (t [128]uint8) {
 	}
 	for _, c := range "\t\n\v\f\r " {
 		t[c] |= clsSpace
+	}
+	for _, c := range "013457@$" {
+		t[c] |= clsLeet
 	}
 	return t
 }()

@@ -10,9 +10,11 @@
 // leet decoding (leet view only). Build is idempotent.
 //
 // Common text (ASCII, Latin-1, CJK, full-width forms, emoji) takes a
-// one-pass path (direct.go) that gives byte-for-byte the same view as the
-// full pipeline (builder.go, spacing.go, confusable.go, render.go); tests
-// and the fuzz target check that equivalence. Tables come from shared data
+// one-pass path (direct.go, with eight ASCII bytes at a time in ascii.go)
+// that gives byte-for-byte the same view as the full pipeline (builder.go,
+// spacing.go, confusable.go, render.go) and stores its offset map as runs
+// rather than per byte (runs.go); tests and the fuzz target check that
+// equivalence, maps included. Tables come from shared data
 // through gen.go.
 package normalize
 
@@ -79,6 +81,11 @@ type View struct {
 	// characters removed just before it.
 	tr      []uint16
 	applied Transform
+	// compact views (made by the one-pass path) keep their maps as pieces
+	// and marks instead (runs.go); start, end and tr are then unused.
+	compact bool
+	pieces  []piece
+	marks   []mark
 }
 
 // Orig maps the normalised byte span [start,end) to the original byte span
@@ -94,6 +101,20 @@ func (v *View) Orig(start, end int) (int, int) {
 	}
 	if end > n {
 		end = n
+	}
+	if v.compact {
+		if start >= n {
+			if n == 0 {
+				return 0, 0
+			}
+			e := v.origEnd(n - 1)
+			return e, e
+		}
+		s := v.origStart(start)
+		if end <= start {
+			return s, s
+		}
+		return s, v.origEnd(end - 1)
 	}
 	if len(v.start) != n {
 		// A View not made by this package: no map, so identity.
@@ -123,6 +144,13 @@ func (v *View) Transforms(start, end int) Transform {
 	}
 	if start < 0 {
 		start = 0
+	}
+	if v.compact {
+		end = min(end, len(v.Text))
+		if start >= end {
+			return 0
+		}
+		return v.compactTransforms(start, end)
 	}
 	if end > len(v.tr) {
 		end = len(v.tr)
@@ -191,6 +219,8 @@ func (v *View) Clone() *View {
 	c.start = append([]int32(nil), v.start...)
 	c.end = append([]int32(nil), v.end...)
 	c.tr = append([]uint16(nil), v.tr...)
+	c.pieces = append([]piece(nil), v.pieces...)
+	c.marks = append([]mark(nil), v.marks...)
 	return &c
 }
 
