@@ -34,6 +34,7 @@ type multiplier struct {
 	attached bool // must touch the number ("200k"), not after a space
 	needCur  bool // only with a currency ("5M" alone may be metres or minutes)
 	cur      string
+	upper    string // text in upper case, for the case-sensitive "m" and "mm"
 }
 
 // multipliers scale a number ("50万", "200k", "5 millones"). Longest first.
@@ -47,9 +48,19 @@ var multipliers = []multiplier{
 	{text: "m", exp: 6, attached: true, needCur: true},
 }
 
-// suffixStart marks bytes that can begin a multiplier or currency suffix, and prefixEnd
-// bytes that can end a currency prefix, so that most numbers skip the table scans.
-var suffixStart, prefixEnd = func() (st, en [256]bool) {
+// currencyPrefixesByLast indexes currencyPrefixes by their last byte, keeping the table's
+// (longest-first) order, so that a lookup tries only the prefixes that can end there.
+var currencyPrefixesByLast = func() (t [256][]uint8) {
+	for k, a := range currencyPrefixes {
+		c := a.text[len(a.text)-1]
+		t[c] = append(t[c], uint8(k))
+	}
+	return t
+}()
+
+// suffixStart marks bytes that can begin a multiplier or currency suffix, so that most
+// numbers skip the table scans.
+var suffixStart = func() (st [256]bool) {
 	mark := func(tab *[256]bool, c byte) {
 		tab[c] = true
 		tab[lowerASCII(c)] = true
@@ -64,10 +75,7 @@ var suffixStart, prefixEnd = func() (st, en [256]bool) {
 		mark(&st, m.text[0])
 	}
 	mark(&st, 'd') // Spanish "de" before a currency
-	for _, a := range currencyPrefixes {
-		mark(&en, a.text[len(a.text)-1])
-	}
-	return st, en
+	return st
 }()
 
 // mayHaveSuffix reports whether t[i:] (after one optional space) can start a suffix.
@@ -105,10 +113,11 @@ func currencyPrefixBefore(t string, i int) (cur string, start int) {
 	if j > 0 && t[j-1] == ' ' {
 		j--
 	}
-	if j == 0 || !prefixEnd[t[j-1]] {
+	if j == 0 {
 		return "", i
 	}
-	for _, a := range currencyPrefixes {
+	for _, k := range currencyPrefixesByLast[t[j-1]] {
+		a := &currencyPrefixes[k]
 		s := j - len(a.text)
 		// Codes must be upper case before a number: "usd 2 rmb" is a currency pair.
 		if s < 0 || t[s:j] != a.text {
@@ -132,6 +141,9 @@ func foldedCodeBefore(t string, i int) bool {
 	if j > 0 && t[j-1] == ' ' {
 		j--
 	}
+	if j == 0 || !isLetter(t[j-1]) {
+		return false // every code ends in a letter
+	}
 	for _, code := range []string{"usd", "rmb", "cny", "mxn", "usdt", "eur"} {
 		s := j - len(code)
 		if s >= 0 && strings.EqualFold(t[s:j], code) && (s == 0 || !wordByte(t[s-1])) {
@@ -151,7 +163,11 @@ func currencySuffixAt(t string, i int, attached bool) (cur string, end int) {
 	if matchWord(t, j, "de ") {
 		j += 3
 	}
-	for _, a := range currencySuffixes {
+	if j >= len(t) {
+		return "", i
+	}
+	for _, k := range currencySuffixesByFirst[lowerASCII(t[j])] {
+		a := &currencySuffixes[k]
 		if a.text == "U" && j != i {
 			continue // "10万U" but not "10 U"
 		}
@@ -164,23 +180,49 @@ func currencySuffixAt(t string, i int, attached bool) (cur string, end int) {
 
 // multiplierAt returns the multiplier written at t[i:], if any.
 func multiplierAt(t string, i int) (m multiplier, end int, ok bool) {
-	for _, mu := range multipliers {
-		j := i
-		if !mu.attached && j < len(t) && t[j] == ' ' && wordByte(mu.text[0]) {
-			j++
+	if i >= len(t) {
+		return multiplier{}, i, false
+	}
+	// Only the multipliers whose first byte is there can match; a space in front leaves the
+	// detached Latin words (" mil", " millones"), which may be written after one.
+	j, spaced := i, false
+	if t[i] == ' ' && i+1 < len(t) {
+		j, spaced = i+1, true
+	}
+	for _, k := range multipliersByFirst[lowerASCII(t[j])] {
+		mu := &multipliers[k]
+		if spaced && (mu.attached || !wordByte(mu.text[0])) {
+			continue
 		}
 		if mu.attached && (mu.text == "m" || mu.text == "mm") {
 			// Only lower/upper "m"/"M" as written; "5 m" and "5mg" are not money.
-			if !strings.HasPrefix(t[j:], mu.text) && !strings.HasPrefix(t[j:], strings.ToUpper(mu.text)) {
+			if !strings.HasPrefix(t[j:], mu.text) && !strings.HasPrefix(t[j:], mu.upper) {
 				continue
 			}
 		}
 		if matchWord(t, j, mu.text) {
-			return mu, j + len(mu.text), true
+			return *mu, j + len(mu.text), true
 		}
 	}
 	return multiplier{}, i, false
 }
+
+// multipliersByFirst and currencySuffixesByFirst index the tables by their entries' first
+// byte, ASCII case-folded, keeping the tables' order, so that a lookup tries only the entries
+// that can match and still finds the same (longest-first) one.
+var multipliersByFirst, currencySuffixesByFirst = func() (m, c [256][]uint8) {
+	for k := range multipliers {
+		mu := &multipliers[k]
+		mu.upper = strings.ToUpper(mu.text)
+		f := lowerASCII(mu.text[0])
+		m[f] = append(m[f], uint8(k))
+	}
+	for k, a := range currencySuffixes {
+		f := lowerASCII(a.text[0])
+		c[f] = append(c[f], uint8(k))
+	}
+	return m, c
+}()
 
 // amountSuffixAt reports whether a multiplier, currency or percent follows t[:i]; phone
 // extraction uses it to leave amounts alone.
@@ -193,46 +235,6 @@ func amountSuffixAt(t string, i int) bool {
 	}
 	cur, _ := currencySuffixAt(t, i, false)
 	return cur != ""
-}
-
-// decimal is a non-negative number mant × 10^exp.
-type decimal struct {
-	mant int64
-	exp  int
-}
-
-func (d decimal) String() string {
-	if d.mant == 0 {
-		return "0"
-	}
-	m, exp := d.mant, d.exp
-	for exp < 0 && m%10 == 0 {
-		m /= 10
-		exp++
-	}
-	s := itoa64(m)
-	if exp >= 0 {
-		return s + strings.Repeat("0", exp)
-	}
-	k := -exp
-	if len(s) <= k {
-		s = strings.Repeat("0", k-len(s)+1) + s
-	}
-	return s[:len(s)-k] + "." + s[len(s)-k:]
-}
-
-func itoa64(n int64) string {
-	var buf [20]byte
-	i := len(buf)
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(buf[i:])
 }
 
 // parseNumber reads a number at t[i:]: digits with thousands separators and a decimal part.
@@ -368,7 +370,7 @@ func (e *Extractor) amountAt(start, numEnd int, d decimal, cur string) {
 	if cur == "USD" && t[start] == '$' && e.s.opt.Lang == "es" {
 		detail = "$ read as USD; in Mexico it is also the peso sign"
 	}
-	e.add(Amount, start, end, d.String()+" "+cur, true, detail)
+	e.add(Amount, start, end, d.withSuffix(" "+cur), true, detail)
 }
 
 // hanDigit returns the value of a Chinese numeral digit, or -1.

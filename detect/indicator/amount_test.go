@@ -1,6 +1,10 @@
 package indicator
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestExtractAmount(t *testing.T) {
 	zh := Options{Lang: "zh-Hans"}
@@ -83,5 +87,41 @@ func TestExtractEmptyAndReuse(t *testing.T) {
 	// A later call on the same Extractor starts from scratch.
 	if again := ex.Extract("nothing here", Options{}); len(again) != 0 {
 		t.Errorf("second call: %+v", again)
+	}
+}
+
+// decimalStringRef is the straightforward formatting decimal.String must agree with.
+func decimalStringRef(d decimal) string {
+	if d.mant == 0 {
+		return "0"
+	}
+	m, exp := d.mant, d.exp
+	for exp < 0 && m%10 == 0 {
+		m /= 10
+		exp++
+	}
+	s := strconv.FormatInt(m, 10)
+	if exp >= 0 {
+		return s + strings.Repeat("0", exp)
+	}
+	k := -exp
+	if len(s) <= k {
+		s = strings.Repeat("0", k-len(s)+1) + s
+	}
+	return s[:len(s)-k] + "." + s[len(s)-k:]
+}
+
+func TestDecimalStringMatchesReference(t *testing.T) {
+	mants := []int64{0, 1, 5, 10, 25, 100, 7250, 123456789, 999999999999999, 100000000000000}
+	for _, m := range mants {
+		for exp := -18; exp <= 20; exp++ {
+			d := decimal{mant: m, exp: exp}
+			if got, want := d.String(), decimalStringRef(d); got != want {
+				t.Errorf("decimal{%d, %d}: %q, want %q", m, exp, got, want)
+			}
+			if got, want := d.withSuffix(" USD"), decimalStringRef(d)+" USD"; got != want {
+				t.Errorf("decimal{%d, %d}.withSuffix: %q, want %q", m, exp, got, want)
+			}
+		}
 	}
 }

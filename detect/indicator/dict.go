@@ -39,39 +39,70 @@ type kwHit struct {
 	start, end int
 }
 
-// dict is the compiled keyword dictionary. Lookup goes through a bit set first so that the
-// common case (a word that starts no keyword) costs one memory access.
+// dict is the compiled keyword dictionary. Lookup goes through small hashed filters first so
+// that the common case (a word or rune that starts no keyword) costs one memory access. The
+// word filter is kept small (2 KB) because the pre-scan runs between other passes of the
+// engine that evict its tables from the first-level cache; of the rune flags (16 KB) Chinese
+// text touches only the few cache lines of the common characters.
 type dict struct {
 	kws        []keyword
-	latinBits  [1 << 16 / 64]uint64 // Latin keywords, keyed by latinKey of their first three bytes
-	runeBits   [1 << 16 / 64]uint64 // runes the pre-scan must look at: keyword starts and numerals
-	kwRuneBits [1 << 16 / 64]uint64 // keywords starting with a non-ASCII rune (BMP only)
-	tabKeys    []uint32             // open-addressing table: key → candidate list
-	tabLists   [][]int32            // keyword indices, longest first
+	wordBits   [wordSlots / 64]uint64   // Latin keywords, by wordSlot of their first word
+	followBits [wordSlots / 64]uint64   // and by followSlot of their first word and what follows
+	runeFlags  [1 << 16 * 2 / 64]uint64 // two bits per BMP rune: runeNumeral, runeKeyword
+	pairBits   [wordSlots / 64]uint64   // keywords starting with a non-ASCII rune, by pairKey
+	tabKeys    []uint32                 // open-addressing table: key → candidate list
+	tabLists   [][]int32                // keyword indices, longest first
 	tabMask    uint32
 	listByKey  map[uint32][]int32 // used while building only
 }
 
-func hash3(a, b, c byte) uint32 {
-	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 2654435761 >> 16
-}
+const (
+	wordSlotBits = 14
+	wordSlots    = 1 << wordSlotBits
 
-// latinKey hashes the first three bytes of a Latin word for the pre-filter. The third byte
-// counts only when it continues the word; otherwise it is 0, so a two-letter keyword such as
-// "TG" (which must end at a word boundary) and a text "TG @x" get the same key.
-func latinKey(a, b, c byte) uint32 {
-	a, b = lowerASCII(a), lowerASCII(b)
-	if wordByte(c) {
-		c = lowerASCII(c)
-	} else {
-		c = 0
+	runeNumeral = 1 // a Chinese numeral digit or unit
+	runeKeyword = 2 // the first rune of a keyword
+)
+
+// runeFlag returns the flags of a rune: 0 for the great majority, and for runes outside the
+// BMP (no keyword starts there and no numeral is there).
+func (d *dict) runeFlag(r rune) uint64 {
+	if r >= 1<<16 {
+		return 0
 	}
-	return hash3(a, b, c)
+	return d.runeFlags[r>>5] >> (uint(r) & 31 * 2) & 3
 }
 
-func setBit(bits *[1 << 16 / 64]uint64, k uint32) { bits[(k&0xffff)/64] |= 1 << (k % 64) }
+// pairKey hashes the first rune of a keyword and the rune after it (-1 when there is none;
+// ASCII case-folded), to filter the probes for keywords that start with a non-ASCII rune: a
+// Chinese character such as 新 or 长 starts a city name but mostly stands in other words.
+func pairKey(r, r2 rune) uint32 {
+	if 0 <= r2 && r2 < utf8.RuneSelf {
+		r2 = rune(lowerASCII(byte(r2)))
+	}
+	return uint32((uint64(uint32(r))<<32 | uint64(uint32(r2))) * 0x9E3779B97F4A7C15 >> (64 - wordSlotBits))
+}
 
-func hasBit(bits *[1 << 16 / 64]uint64, k uint32) bool { return bits[(k&0xffff)/64]&(1<<(k%64)) != 0 }
+// pairMayStart reports whether a keyword may start at t[i], where the rune r of the given
+// size starts a keyword: either r alone is one, or some keyword starts with r and the rune
+// that follows it in t.
+func (d *dict) pairMayStart(t string, i int, r rune, size int) bool {
+	if k := pairKey(r, -1); d.pairBits[k/64]&(1<<(k%64)) != 0 {
+		return true
+	}
+	if i+size >= len(t) {
+		return false
+	}
+	r2, _ := utf8.DecodeRuneInString(t[i+size:])
+	k := pairKey(r, r2)
+	return d.pairBits[k/64]&(1<<(k%64)) != 0
+}
+
+func (d *dict) setRuneFlag(r rune, f uint64) { d.runeFlags[r>>5] |= f << (uint(r) & 31 * 2) }
+
+func (d *dict) wordBit(k uint32) bool { return d.wordBits[k/64]&(1<<(k%64)) != 0 }
+
+func (d *dict) followBit(k uint32) bool { return d.followBits[k/64]&(1<<(k%64)) != 0 }
 
 // lookup returns the candidate keywords for a key.
 func (d *dict) lookup(key uint32) []int32 {
@@ -150,25 +181,32 @@ func buildDict() *dict {
 			if r >= 1<<16 {
 				continue // no keyword starts outside the BMP; skip rather than mis-index
 			}
-			setBit(&d.kwRuneBits, r)
-			setBit(&d.runeBits, r)
-		case len(k.text) == 2 && !wordByte(k.text[1]):
-			// "V:" may be followed by anything: mark every possible third byte.
-			setBit(&d.latinBits, latinKey(k.text[0], k.text[1], 0))
-			for c := 0; c < 256; c++ {
-				if wordByte(byte(c)) {
-					setBit(&d.latinBits, latinKey(k.text[0], k.text[1], byte(c)))
+			d.setRuneFlag(rune(r), runeKeyword)
+			_, size := utf8.DecodeRuneInString(k.text)
+			r2 := rune(-1)
+			if size < len(k.text) {
+				r2, _ = utf8.DecodeRuneInString(k.text[size:])
+			}
+			pk := pairKey(rune(r), r2)
+			d.pairBits[pk/64] |= 1 << (pk % 64)
+		case wordByte(k.text[0]):
+			key, n := wordKeyAt(k.text, 0)
+			ws := wordSlot(key)
+			d.wordBits[ws/64] |= 1 << (ws % 64)
+			var b1, b2 byte
+			if n < len(k.text) {
+				b1 = k.text[n]
+				if n+1 < len(k.text) {
+					b2 = k.text[n+1]
 				}
 			}
-		case len(k.text) == 2:
-			setBit(&d.latinBits, latinKey(k.text[0], k.text[1], 0))
-		default:
-			setBit(&d.latinBits, latinKey(k.text[0], k.text[1], k.text[2]))
+			fs := followSlot(key, b1, b2)
+			d.followBits[fs/64] |= 1 << (fs % 64)
 		}
 		d.listByKey[key] = append(d.listByKey[key], int32(i))
 	}
-	for _, r := range "零〇一二两兩三四五六七八九十百千万萬亿億" {
-		setBit(&d.runeBits, uint32(r))
+	for _, r := range hanNumerals {
+		d.setRuneFlag(r, runeNumeral)
 	}
 	size := uint32(64)
 	for size < uint32(4*len(d.listByKey)) {

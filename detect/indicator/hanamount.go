@@ -26,7 +26,7 @@ func (e *Extractor) extractChineseAmounts() {
 		} else {
 			cur = "?"
 		}
-		e.add(Amount, start, end, decimal{mant: val}.String()+" "+cur, true, "")
+		e.add(Amount, start, end, decimal{mant: val}.withSuffix(" "+cur), true, "")
 	}
 }
 

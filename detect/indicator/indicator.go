@@ -122,6 +122,7 @@ func (e *Extractor) Extract(text string, opt Options) []Indicator {
 		e.extractTelegramLinks()
 	}
 	if s.hasDigit {
+		s.numChains()
 		e.extractCAS()
 		e.extractCards()
 		e.extractPhones()

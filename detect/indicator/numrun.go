@@ -1,6 +1,11 @@
 package indicator
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
+
+const cardSeps = " -"
 
 // numRun is a run of digits split into groups by separators, as read by readNumRun.
 type numRun struct {
@@ -59,6 +64,45 @@ func readNumRun(t string, i int, seps string, maxSep int) (r numRun, ok bool) {
 		p = q
 	}
 	return r, r.nd > 0
+}
+
+// numChains computes, for each digit run the pre-scan found, how many digits the chain of
+// runs starting there holds, with runs joined as readNumRun joins them for cards and for
+// phones but without its limits on groups and digits. A run whose chain is too short for a
+// card or a phone is passed over without reading it: readNumRun from there, or from any
+// later run of the chain, finds no more digits than the chain holds.
+func (s *scanState) numChains() {
+	t := s.text
+	n := len(s.numStarts)
+	s.cardChain = slices.Grow(s.cardChain[:0], n)[:n]
+	s.phoneChain = slices.Grow(s.phoneChain[:0], n)[:n]
+	for k := n - 1; k >= 0; k-- {
+		d := s.numEnds[k] - s.numStarts[k]
+		card, phone := d, d
+		if k+1 < n {
+			gap := t[s.numEnds[k]:s.numStarts[k+1]]
+			if joins(gap, cardSeps, 1) {
+				card += s.cardChain[k+1]
+			}
+			if joins(gap, phoneSeps, 2) {
+				phone += s.phoneChain[k+1]
+			}
+		}
+		s.cardChain[k], s.phoneChain[k] = card, phone
+	}
+}
+
+// joins reports whether readNumRun reads over gap, the bytes between two digit runs.
+func joins(gap, seps string, maxSep int) bool {
+	if len(gap) == 0 || len(gap) > maxSep {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		if strings.IndexByte(seps, gap[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // runStartOK reports whether a number may start at t[i]: not in the middle of a word, a
@@ -130,11 +174,11 @@ func cardBrand(d string) string {
 func (e *Extractor) extractCards() {
 	t := e.s.text
 	next := 0
-	for _, i := range e.s.numStarts {
-		if i < next || !runStartOK(t, i) {
+	for k, i := range e.s.numStarts {
+		if i < next || e.s.cardChain[k] < 13 || !runStartOK(t, i) {
 			continue
 		}
-		r, ok := readNumRun(t, i, " -", 1)
+		r, ok := readNumRun(t, i, cardSeps, 1)
 		if !ok {
 			continue
 		}

@@ -14,9 +14,9 @@ const phoneSeps = " -.()/"
 func (e *Extractor) extractPhones() {
 	t := e.s.text
 	next := 0
-	for _, i := range e.s.numStarts {
-		if i < next {
-			continue
+	for k, i := range e.s.numStarts {
+		if i < next || e.s.phoneChain[k] < 7 {
+			continue // a phone has at least 7 digits
 		}
 		if i > 0 && (t[i-1] == '+' || t[i-1] == '(') {
 			i-- // the number starts at its '+' or '('

@@ -55,7 +55,7 @@ func (e *Extractor) extractRates() {
 
 func (e *Extractor) addCommission(start, end int, d decimal, h kwHit) {
 	v := d.float()
-	e.add(Commission, start, end, d.String()+"%", v > 0 && v <= 100, "context: "+e.s.text[h.start:h.end])
+	e.add(Commission, start, end, d.withSuffix("%"), v > 0 && v <= 100, "context: "+e.s.text[h.start:h.end])
 }
 
 func (d decimal) float() float64 {
