@@ -128,7 +128,25 @@ func (p *Pack) compile() error {
 	p.m.texts = c.texts
 	p.m.groupOwner = c.owner
 	if len(c.texts) > 0 {
-		p.m.ac = newAutomaton(c.texts)
+		ac, err := newAutomaton(c.texts)
+		if err != nil {
+			return err
+		}
+		// The boundaries all variants of a pattern need: MatchInto checks
+		// them before it loads the variants.
+		for i := range ac.outs {
+			o := &ac.outs[i]
+			o.need = needLeft | needRight
+			for _, v := range c.pats[o.pat].variants {
+				if !v.left {
+					o.need &^= needLeft
+				}
+				if !v.right {
+					o.need &^= needRight
+				}
+			}
+		}
+		p.m.ac = ac
 	}
 	return nil
 }

@@ -67,17 +67,29 @@ func (p *Pack) Match(text string, ind IndicatorSet) []Fire {
 func (p *Pack) MatchInto(sc *Scratch, text string, ind IndicatorSet) []Fire {
 	sc.reset()
 	m := &p.m
-	if m.ac != nil {
-		m.ac.each(text, func(pat, start, end int) {
-			for _, v := range m.pats[pat].variants {
-				if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {
+	if ac := m.ac; ac != nil {
+		// The automaton's walk, inlined: no call per occurrence.
+		for end, s := 0, ac.root(); ; {
+			if end, s = ac.scan(text, end, s); end < 0 {
+				break
+			}
+			for _, o := range ac.outputs(s) {
+				start := end - o.bytes()
+				// A boundary every variant needs is checked once,
+				// before the variants are loaded.
+				if (o.need&needLeft != 0 && !boundaryBefore(text, start)) || (o.need&needRight != 0 && !boundaryAfter(text, end)) {
 					continue
 				}
-				for _, g := range v.groups {
-					sc.add(m, g, start, end)
+				for _, v := range m.pats[o.pat].variants {
+					if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {
+						continue
+					}
+					for _, g := range v.groups {
+						sc.add(m, g, start, end)
+					}
 				}
 			}
-		})
+		}
 	}
 	sc.cands = append(append(sc.cands, sc.touchedR...), m.always...)
 	for _, ri := range sc.cands {
@@ -313,6 +325,9 @@ func boundaryBefore(text string, i int) bool {
 	if i == 0 {
 		return true
 	}
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return !asciiWord(c)
+	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	return !isWordRune(r)
 }
@@ -322,6 +337,14 @@ func boundaryAfter(text string, i int) bool {
 	if i >= len(text) {
 		return true
 	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return !asciiWord(c)
+	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return !isWordRune(r)
+}
+
+// asciiWord is isWordRune for an ASCII byte: a letter or a digit.
+func asciiWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
