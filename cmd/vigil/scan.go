@@ -310,6 +310,7 @@ type scanError struct {
 // lineScanner decodes, scans and encodes lines; one per goroutine.
 type lineScanner struct {
 	e   *detect.Engine
+	v   detect.Verdict // reused for every line (Engine.ScanInto)
 	buf bytes.Buffer
 	enc *json.Encoder
 }
@@ -355,8 +356,8 @@ func (ls *lineScanner) scan(n int, line []byte, dst []byte) ([]byte, bool) {
 	if p.ID == "" {
 		return fail("", `"id" is empty`)
 	}
-	v := ls.e.Scan(p)
-	out, err := v.AppendJSON(dst)
+	ls.e.ScanInto(p, &ls.v)
+	out, err := ls.v.AppendJSON(dst)
 	if err != nil {
 		return fail(p.ID, "cannot encode verdict: %v", err)
 	}
