@@ -184,12 +184,28 @@ func appendScores(dst []byte, m map[string]float64) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
-	keys := sortedCategories
-	if len(m) != len(keys) || !hasAll(m, keys) {
-		keys = slices.Sorted(maps.Keys(m))
+	if len(m) == len(sortedCategories) {
+		// The usual map: every category once. Keys are written from
+		// precomputed `"key":` forms, each value looked up once.
+		mark := len(dst)
+		dst = append(dst, '{')
+		for i, k := range sortedCategories {
+			f, ok := m[k]
+			if !ok {
+				dst = dst[:mark]
+				goto general
+			}
+			dst = append(dst, scoreKeys[i]...)
+			var err error
+			if dst, err = appendJSONFloat(dst, f); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, '}'), nil
 	}
+general:
 	dst = append(dst, '{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -203,17 +219,24 @@ func appendScores(dst []byte, m map[string]float64) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-func hasAll(m map[string]float64, keys []string) bool {
-	for _, k := range keys {
-		if _, ok := m[k]; !ok {
-			return false
+// scoreKeys are the sorted categories as `"key":`, with the separating
+// comma before all but the first.
+var scoreKeys = func() []string {
+	out := make([]string, len(sortedCategories))
+	for i, k := range sortedCategories {
+		out[i] = string(appendJSONString(nil, k)) + ":"
+		if i > 0 {
+			out[i] = "," + out[i]
 		}
 	}
-	return true
-}
+	return out
+}()
 
 // appendJSONFloat is encoding/json's float64 form (ES6 number to string).
 func appendJSONFloat(dst []byte, f float64) ([]byte, error) {
+	if f == 0 && !math.Signbit(f) {
+		return append(dst, '0'), nil // most scores
+	}
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return nil, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
 	}

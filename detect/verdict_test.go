@@ -46,6 +46,7 @@ func TestVerdictJSONMatchesEncodingJSON(t *testing.T) {
 			RulePack:   "rp-<1>", Model: "m&",
 		},
 		{ID: "five", Scores: map[string]float64{"ml_broker": 0.9, "bulk_cash": 0.1, "crypto_cashout": 0.0001, "drug_sale": 0.25, "other": 1}},
+		{ID: "all five, zeros", Scores: map[string]float64{"ml_broker": 0, "bulk_cash": math.Copysign(0, -1), "crypto_cashout": 1, "drug_sale": 0.5, "precursor_sale": 1e-7}},
 		{ID: "four", Scores: map[string]float64{"ml_broker": 0.9, "bulk_cash": 0.1, "crypto_cashout": 0.0001, "drug_sale": 0.25}},
 	}
 	for _, v := range cases {
@@ -84,5 +85,10 @@ func FuzzVerdictJSON(f *testing.F) {
 		}
 		checkVerdictJSON(t, Verdict{ID: id, Categories: []string{match}, Scores: map[string]float64{value: score, "ml_broker": score},
 			Hits: []Hit{{Rule: id, Match: match, Evasion: []string{value}}}, Indicators: []Indicator{{Value: value, Detail: match}}})
+		all := map[string]float64{}
+		for i, c := range Categories {
+			all[c] = score * float64(i)
+		}
+		checkVerdictJSON(t, Verdict{ID: id, Scores: all})
 	})
 }
