@@ -299,13 +299,21 @@ func (e *Extractor) extractAmounts() {
 	t := e.s.text
 	spanish := e.s.opt.Lang == "es"
 	next := 0
-	for _, i := range e.s.numStarts {
+	for k, i := range e.s.numStarts {
 		if i < next {
 			continue
 		}
 		prefixCur, start := currencyPrefixBefore(t, i)
-		if prefixCur == "" && !runStartOK(t, i) {
-			continue
+		if prefixCur == "" {
+			// Without a currency before it, a run that parseNumber would not extend (no '.' or
+			// ',' after it) needs a multiplier or currency after it, as amountAt would find:
+			// most digit runs are passed over here without being parsed.
+			if end := e.s.numEnds[k]; (end == len(t) || t[end] != '.' && t[end] != ',') && !mayHaveSuffix(t, end) {
+				continue
+			}
+			if !runStartOK(t, i) {
+				continue
+			}
 		}
 		d, end, ok := parseNumber(t, i, spanish)
 		if !ok {

@@ -46,7 +46,15 @@ func TestExtractAmount(t *testing.T) {
 		{text: "Precio: $1,500 MXN por gramo", opt: es, want: a("$1,500 MXN", "1500 MXN"), only: Amount},
 		{text: "pago $500 pesos", opt: es, want: a("$500 pesos", "500 MXN"), only: Amount},
 		{text: "一千零五元", opt: zh, want: a("一千零五元", "1005 CNY"), only: Amount},
+		// Runs that continue past '.' or ',' before their suffix (extractAmounts parses these
+		// even with no suffix byte right after the digits).
+		{text: "1.500 pesos", opt: es, want: a("1.500 pesos", "1500 MXN"), only: Amount},
+		{text: "2,5 millones", opt: es, want: a("2,5 millones", "2500000 ?"), only: Amount},
+		{text: "12.5k", opt: en, want: a("12.5k", "12500 ?"), only: Amount},
+		{text: "1,000,000 yuan", opt: en, want: a("1,000,000 yuan", "1000000 CNY"), only: Amount},
 		// Not amounts.
+		{text: "pago 500", opt: es, only: Amount},
+		{text: "call 555 0100, 12.5, 3,", opt: en, only: Amount},
 		{text: "三千多人参加, 十万火急", opt: zh, only: Amount},
 		{text: "100 粒起", opt: zh, only: Amount},
 		{text: "24小时在线, 50州", opt: zh, only: Amount},

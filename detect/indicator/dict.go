@@ -50,6 +50,8 @@ type dict struct {
 	followBits [wordSlots / 64]uint64   // and by followSlot of their first word and what follows
 	runeFlags  [1 << 16 * 2 / 64]uint64 // two bits per BMP rune: runeNumeral, runeKeyword
 	pairBits   [wordSlots / 64]uint64   // keywords starting with a non-ASCII rune, by pairKey
+	runeMaybe  [runeSlots / 64]uint64   // runes with flags (and '＠'), by runeSlot: a 512-byte filter
+	firstLen   [1 << 10]uint16          // Latin keywords: first-word lengths, by firstSlot
 	tabKeys    []uint32                 // open-addressing table: key → candidate list
 	tabLists   [][]int32                // keyword indices, longest first
 	tabMask    uint32
@@ -59,6 +61,9 @@ type dict struct {
 const (
 	wordSlotBits = 14
 	wordSlots    = 1 << wordSlotBits
+
+	runeSlotBits = 12
+	runeSlots    = 1 << runeSlotBits
 
 	runeNumeral = 1 // a Chinese numeral digit or unit
 	runeKeyword = 2 // the first rune of a keyword
@@ -98,7 +103,20 @@ func (d *dict) pairMayStart(t string, i int, r rune, size int) bool {
 	return d.pairBits[k/64]&(1<<(k%64)) != 0
 }
 
-func (d *dict) setRuneFlag(r rune, f uint64) { d.runeFlags[r>>5] |= f << (uint(r) & 31 * 2) }
+func (d *dict) setRuneFlag(r rune, f uint64) {
+	d.runeFlags[r>>5] |= f << (uint(r) & 31 * 2)
+	d.setRuneMaybe(r)
+}
+
+// runeSlot hashes a rune for the runeMaybe filter.
+func runeSlot(r rune) uint32 { return uint32(r) * 0x9E3779B1 >> (32 - runeSlotBits) }
+
+func (d *dict) setRuneMaybe(r rune) { k := runeSlot(r); d.runeMaybe[k/64] |= 1 << (k % 64) }
+
+// runeMayFlag reports whether the rune r may need a look: it has flags or is '＠'. The filter
+// is small enough to stay in the first-level cache between posts, unlike runeFlags; most
+// Chinese characters fail it and are passed over with this one probe.
+func (d *dict) runeMayFlag(r rune) bool { k := runeSlot(r); return d.runeMaybe[k/64]&(1<<(k%64)) != 0 }
 
 func (d *dict) wordBit(k uint32) bool { return d.wordBits[k/64]&(1<<(k%64)) != 0 }
 
@@ -191,6 +209,7 @@ func buildDict() *dict {
 			d.pairBits[pk/64] |= 1 << (pk % 64)
 		case wordByte(k.text[0]):
 			key, n := wordKeyAt(k.text, 0)
+			d.firstLen[firstSlot(k.text, 0, n)] |= 1 << min(n, 15)
 			ws := wordSlot(key)
 			d.wordBits[ws/64] |= 1 << (ws % 64)
 			var b1, b2 byte
@@ -208,6 +227,7 @@ func buildDict() *dict {
 	for _, r := range hanNumerals {
 		d.setRuneFlag(r, runeNumeral)
 	}
+	d.setRuneMaybe('＠')
 	size := uint32(64)
 	for size < uint32(4*len(d.listByKey)) {
 		size *= 2

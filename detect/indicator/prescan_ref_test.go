@@ -280,3 +280,14 @@ func TestRuneFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestPrescanCorpus compares the pre-scan with the reference on every post of the bench
+// corpus (opt-in, see corpusEnv): the engine's cased view and the raw text, whose Chinese,
+// Spanish and English reach every path of the filters.
+func TestPrescanCorpus(t *testing.T) {
+	texts, raws, _ := corpusViews(t)
+	for k := range texts {
+		samePrescan(t, texts[k])
+		samePrescan(t, raws[k])
+	}
+}
