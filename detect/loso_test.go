@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"vigil/detect/model"
 	"vigil/detect/normalize"
@@ -106,7 +107,7 @@ func shippedOptions(t *testing.T) model.TrainOptions {
 // everything. LOSO_BUCKETS, LOSO_L2, LOSO_EPOCHS set the training options;
 // LOSO_NOEXTRA=1 leaves the extras out; LOSO_DUMP=file writes one line per
 // row and category (set, id, category, label, rule score, any rule,
-// probability, valid indicator types) for studying other combinations
+// probability, valid indicator types, length in runes) for studying other combinations
 // offline, and LOSO_FORTUNES=1 adds the Debian fortunes a combination could
 // flag (a rule fired or p ≥ 0.5), scored by the model trained on everything.
 // The study fails when a set's combined precision drops under the issue's
@@ -182,7 +183,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 			p := m.Scores(r.norm, nil)
 			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold()), r.rules, losoModelOnly(p, e.Threshold())
 			for ci, c := range model.Categories {
-				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules))
+				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\t%d\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules), utf8.RuneCountInString(r.Text))
 			}
 		}
 		rep := Evaluate(losoGold(rows), comb)
@@ -214,7 +215,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 				continue
 			}
 			for ci, c := range model.Categories {
-				fmt.Fprintf(&dump, "fortunes\t%s\t%s\tfalse\t%.4f\t%t\t%.4f\t%s\n", ids[i], c, v.Scores[c], len(v.Hits) > 0, p[ci], losoIndicators(v))
+				fmt.Fprintf(&dump, "fortunes\t%s\t%s\tfalse\t%.4f\t%t\t%.4f\t%s\t%d\n", ids[i], c, v.Scores[c], len(v.Hits) > 0, p[ci], losoIndicators(v), utf8.RuneCountInString(s))
 			}
 		}
 	}

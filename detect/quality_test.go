@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"vigil/detect/normalize"
 )
 
 // Quality floors for the default engine (issue 3 asks ≥ 0.95 precision and
@@ -126,18 +130,52 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //
 // (per-category precision: ml_broker 0.81, from exchange-account renting and
 // structuring rows its author labelled crypto_cashout or bulk_cash only,
-// where the dev README's conventions add ml_broker). Floors just under the
-// second line.
+// where the dev README's conventions add ml_broker). After H34's rules
+// (rp-6cab7b52cbf9; one blind12 row, q12-0138, was seen in a verbose test
+// log during that round):
+//
+//	blind12, rules rp-6cab7b52cbf9: P 0.985 R 0.970, ml 0.92 bulk 0.94 crypto 1.00 drug 0.96 prec 1.00
+//
+// Its floors sit just under that line.
+//
+// H34 (broad rules by mechanism for every category, suppressor literals that
+// silenced seller phrases, model unchanged m-64f683816317), rules
+// rp-6cab7b52cbf9, measured with the shipped engine (the leave-one-set-out
+// figures are in rules/README.md):
+//
+//	blind5   P 1.000 R 0.952, ml 0.97 bulk 1.00 crypto 0.93 drug 0.92 prec 0.96
+//	blind6   P 1.000 R 0.975, ml 0.96 bulk 1.00 crypto 0.96 drug 1.00 prec 0.96
+//	blind7   P 1.000 R 0.903, ml 0.86 bulk 0.86 crypto 0.89 drug 0.96 prec 1.00 (rules still not tuned on it)
+//	blind11  P 0.990 R 0.950, ml 0.82 bulk 0.96 crypto 0.95 drug 1.00 prec 0.95 (texts of two of its rows were
+//	         seen by accident in a verbose test log during H34; no change was kept that those rows drove)
+//
+// Floors just under these.
+// blind13 (211 rows, 129 positive, 82 negative; a third independent author,
+// told to bury offers in everyday classifieds, job posts and Moments, with
+// Taiwan/Hong Kong Traditional and Central American Spanish) was kept from
+// everyone tuning and measured untouched twice:
+//
+//	blind13, rules rp-90b4fd924748 (before H34): P 0.975 R 0.922, ml 0.85 bulk 0.87 crypto 0.86 drug 0.96 prec 0.96
+//	blind13, rules rp-6cab7b52cbf9 (after H34):  P 0.975 R 0.922, ml 0.88 bulk 0.87 crypto 0.86 drug 0.96 prec 0.96
+//
+// i.e. the second round of broad rules, which raised leave-one-set-out
+// recall 0.951 -> 0.966, moved this unseen set by one label. Category
+// precision: ml_broker 0.81, bulk_cash 0.93, crypto_cashout 0.89 (extra
+// labels on structuring and exchange-account rows, as for blind12).
 var heldOutSets = map[string]floors{
-	"blind5": {precision: 0.95, recall: 0.90, catRecall: 0.85},
-	"blind6": {precision: 0.95, recall: 0.90, catRecall: 0.83},
-	"blind7": {precision: 0.95, recall: 0.82, catRecall: 0.75},
-	"blind11": {precision: 0.98, recall: 0.92, catRecall: 0.80, perCat: map[string]float64{
-		"ml_broker": 0.80, "bulk_cash": 0.94, "crypto_cashout": 0.95,
-		"drug_sale": 0.95, "precursor_sale": 0.95,
+	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
+	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
+	"blind7": {precision: 0.95, recall: 0.89, catRecall: 0.85},
+	"blind11": {precision: 0.98, recall: 0.94, catRecall: 0.80, perCat: map[string]float64{
+		"ml_broker": 0.82, "bulk_cash": 0.95, "crypto_cashout": 0.95,
+		"drug_sale": 0.99, "precursor_sale": 0.95,
 	}},
-	"blind12": {precision: 0.98, recall: 0.93, catRecall: 0.87, perCat: map[string]float64{
-		"ml_broker": 0.91, "bulk_cash": 0.87, "crypto_cashout": 0.92,
+	"blind13": {precision: 0.97, recall: 0.92, catRecall: 0.85, perCat: map[string]float64{
+		"ml_broker": 0.87, "bulk_cash": 0.87, "crypto_cashout": 0.85,
+		"drug_sale": 0.96, "precursor_sale": 0.96,
+	}},
+	"blind12": {precision: 0.98, recall: 0.96, catRecall: 0.91, perCat: map[string]float64{
+		"ml_broker": 0.91, "bulk_cash": 0.93, "crypto_cashout": 0.99,
 		"drug_sale": 0.96, "precursor_sale": 0.99,
 	}},
 }
@@ -334,5 +372,78 @@ func TestBillCounterIsNotCashCounting(t *testing.T) {
 		if v := e.Scan(Post{Text: s}); !slices.Contains(v.Categories, "bulk_cash") {
 			t.Errorf("not bulk_cash (%v): %q", v.Categories, s)
 		}
+	}
+}
+
+// TestSuppressorsDoNotSilenceTheirRules guards against a suppressor literal
+// that also sits inside a literal of a rule that lists the suppressor: the
+// rule could then never fire on that literal. H34 found four (news_report's
+// 查扣 inside the seller phrase 查扣补发 "reship if seized", licensed_channel's
+// 须实名 inside 无须实名, legit_trade's "receipts" inside "no receipts",
+// everyday_cash's 支票 inside 赌场支票).
+func TestSuppressorsDoNotSilenceTheirRules(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.Pack()
+	sup := map[string][]string{}
+	for _, s := range p.Suppressors {
+		for _, l := range s.Any {
+			sup[s.ID] = append(sup[s.ID], normalize.Fold(l))
+		}
+	}
+	var expand func(ls []string) []string
+	expand = func(ls []string) []string {
+		var out []string
+		for _, l := range ls {
+			if ts, ok := p.Terms[strings.TrimPrefix(l, "$")]; ok && strings.HasPrefix(l, "$") {
+				out = append(out, expand(ts)...)
+				continue
+			}
+			out = append(out, normalize.Fold(l))
+		}
+		return out
+	}
+	for _, r := range p.Rules {
+		var lits []string
+		for _, g := range r.All {
+			lits = append(lits, expand(g)...)
+		}
+		for _, id := range r.Unless {
+			for _, s := range sup[id] {
+				for _, l := range lits {
+					if l != s && containsLiteral(l, strings.Trim(s, "*")) {
+						t.Errorf("%s: suppressor %s literal %q sits inside the rule's literal %q", r.ID, id, s, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+// containsLiteral reports whether sub occurs in s the way the engine matches
+// it: anywhere when it contains Han, else as whole words.
+func containsLiteral(s, sub string) bool {
+	if sub == "" {
+		return false
+	}
+	han := strings.IndexFunc(sub, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], sub)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if han {
+			return true
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:j])
+		after, _ := utf8.DecodeRuneInString(s[j+len(sub):])
+		word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+		if (j == 0 || !word(before)) && (j+len(sub) == len(s) || !word(after)) {
+			return true
+		}
+		i = j + 1
 	}
 }
