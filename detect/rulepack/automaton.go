@@ -65,7 +65,8 @@ type automaton struct {
 	// outs holds, per reporting state, its own patterns and then those of
 	// its dictionary suffixes (the order the classic dictionary-link walk
 	// reports them in).
-	outs []output
+	outs   []output
+	outPat []int32 // the pattern of each output
 }
 
 // runeBlock is the pattern runes among 64 consecutive code points: a rune's
@@ -77,12 +78,16 @@ type runeBlock struct {
 }
 
 // output is one pattern a state reports, with its length in bytes (so that
-// the occurrence's start needs no further lookup) and the word boundaries
-// that all of its variants need (set by the compiler; MatchInto checks them
-// before loading the variants).
+// the occurrence's start needs no further lookup), the word boundaries that
+// all of its variants need and its variants' range in matcher.vars (set by
+// the compiler; MatchInto checks need before loading the variants, and a
+// pattern with one variant needs no other check).
+// The pattern index itself is in outPat, off the scan's path (12 bytes an
+// output instead of 16).
 type output struct {
-	pat  int32
 	len  int32
+	v0   int32 // first variant in matcher.vars
+	nv   uint8 // number of variants
 	need uint8 // needLeft | needRight
 }
 
@@ -344,7 +349,8 @@ func (a *automaton) layout(t *trie, patterns []string) error {
 			a.tab[o-2] = uint32(len(a.outs))
 			for s := int32(q); s >= 0; s = dict[s] {
 				for _, p := range t.own[s] {
-					a.outs = append(a.outs, output{pat: p, len: int32(len(patterns[p]))})
+					a.outs = append(a.outs, output{len: int32(len(patterns[p]))})
+					a.outPat = append(a.outPat, p)
 				}
 			}
 			a.tab[o-1] = uint32(len(a.outs))
@@ -440,8 +446,9 @@ func (a *automaton) each(text string, fn func(pat int, start, end int)) {
 		if i, s = a.scan(text, i, s); i < 0 {
 			return
 		}
-		for _, o := range a.outputs(s) {
-			fn(int(o.pat), i-o.bytes(), i)
+		o := s & offMask
+		for k := a.tab[o-2]; k < a.tab[o-1]; k++ {
+			fn(int(a.outPat[k]), i-a.outs[k].bytes(), i)
 		}
 	}
 }

@@ -99,3 +99,33 @@ func libBuilder() *ac.AhoCorasickBuilder {
 	b := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.StandardMatch, DFA: true})
 	return &b
 }
+
+// BenchmarkMatchCorpus is BenchmarkMatch on the main views of the first
+// 20,000 posts of the bench corpus named by VIGIL_BENCH_CORPUS (ordinary
+// posts: few literals, rules rarely complete), the mix vigil scan sees.
+func BenchmarkMatchCorpus(b *testing.B) {
+	path := os.Getenv("VIGIL_BENCH_CORPUS")
+	if path == "" {
+		b.Skip("VIGIL_BENCH_CORPUS unset")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("bench corpus: %v", err)
+	}
+	defer f.Close()
+	var texts []string
+	nb := normalize.NewBuilder()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() && len(texts) < 20000 {
+		var row struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			b.Fatal(err)
+		}
+		v, _, _ := nb.Views(row.Text)
+		texts = append(texts, v.Text)
+	}
+	p := benchPack(b)
+	s := p.NewScratch()
+	run(b, texts, func(t string) { p.MatchInto(s, t, 0) })
+}

@@ -30,6 +30,19 @@ type matcher struct {
 	texts      []string   // folded pattern texts, by automaton pattern index
 	groupOwner []int32    // group -> rule index, or -1 for a suppressor group
 	always     []int32    // rules without literal groups (regex/indicator only)
+	// The variants of every pattern, flat and in pattern order, with their
+	// groups in one array: MatchInto reaches a variant's groups in two
+	// loads instead of three slice headers.
+	vars    []flatVariant
+	vgroups []int32
+	ruleN   []uint8 // groups per rule
+}
+
+// flatVariant is a variant in matcher.vars: its boundaries and its groups,
+// vgroups[g0:g1].
+type flatVariant struct {
+	left, right bool
+	g0, g1      int32
 }
 
 // pattern is one distinct folded literal; the same text can be used with
@@ -127,6 +140,18 @@ func (p *Pack) compile() error {
 	p.m.pats = c.pats
 	p.m.texts = c.texts
 	p.m.groupOwner = c.owner
+	var v0 []int32 // first flat variant per pattern
+	for _, pt := range c.pats {
+		v0 = append(v0, int32(len(p.m.vars)))
+		for _, v := range pt.variants {
+			g0 := int32(len(p.m.vgroups))
+			p.m.vgroups = append(p.m.vgroups, v.groups...)
+			p.m.vars = append(p.m.vars, flatVariant{left: v.left, right: v.right, g0: g0, g1: int32(len(p.m.vgroups))})
+		}
+	}
+	for _, r := range p.Rules {
+		p.m.ruleN = append(p.m.ruleN, uint8(len(r.c.groups)))
+	}
 	if len(c.texts) > 0 {
 		ac, err := newAutomaton(c.texts)
 		if err != nil {
@@ -135,9 +160,10 @@ func (p *Pack) compile() error {
 		// The boundaries all variants of a pattern need: MatchInto checks
 		// them before it loads the variants.
 		for i := range ac.outs {
-			o := &ac.outs[i]
+			o, pat := &ac.outs[i], ac.outPat[i]
 			o.need = needLeft | needRight
-			for _, v := range c.pats[o.pat].variants {
+			o.v0, o.nv = v0[pat], uint8(len(c.pats[pat].variants))
+			for _, v := range c.pats[pat].variants {
 				if !v.left {
 					o.need &^= needLeft
 				}

@@ -17,39 +17,6 @@ type Fire struct {
 	Spans []Span
 }
 
-// occurrence is one literal occurrence that satisfies a group; a group's
-// occurrences form a list in order of end offset.
-type occurrence struct {
-	start, end int32
-	next       int32 // next occurrence of the same group, or -1
-}
-
-// maxOccPerGroup bounds the work on adversarial posts (one literal repeated
-// thousands of times); the earliest occurrences are kept.
-const maxOccPerGroup = 256
-
-// Scratch is reusable per-scan working memory for MatchInto. A Scratch must
-// not be used by two goroutines at once; pool them.
-type Scratch struct {
-	occ      []occurrence
-	groupN   []uint16 // occurrences kept per group
-	head     []int32  // first occurrence of a group (valid when groupN > 0)
-	tail     []int32  // last occurrence of a group
-	touchedG []int32
-	ruleHave []uint8 // distinct groups present per rule
-	touchedR []int32
-	cands    []int32
-	spans    []Span
-	fires    []Fire
-	chosen   []Span
-}
-
-// NewScratch returns working memory sized for p.
-func (p *Pack) NewScratch() *Scratch {
-	n := len(p.m.groupOwner)
-	return &Scratch{groupN: make([]uint16, n), head: make([]int32, n), tail: make([]int32, n), ruleHave: make([]uint8, len(p.Rules))}
-}
-
 // Match returns the rules that fire on text (a normalised view's text) given
 // the valid indicator types present. It allocates; hot paths use MatchInto.
 func (p *Pack) Match(text string, ind IndicatorSet) []Fire {
@@ -80,89 +47,64 @@ func (p *Pack) MatchInto(sc *Scratch, text string, ind IndicatorSet) []Fire {
 				if (o.need&needLeft != 0 && !boundaryBefore(text, start)) || (o.need&needRight != 0 && !boundaryAfter(text, end)) {
 					continue
 				}
-				for _, v := range m.pats[o.pat].variants {
+				if o.nv == 1 {
+					// need is exactly the variant's boundaries.
+					sc.hit(m, o.v0, start, end)
+					continue
+				}
+				for vi := o.v0; vi < o.v0+int32(o.nv); vi++ {
+					v := &m.vars[vi]
 					if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {
 						continue
 					}
-					for _, g := range v.groups {
-						sc.add(m, g, start, end)
-					}
+					sc.hit(m, vi, start, end)
 				}
 			}
 		}
 	}
-	sc.cands = append(append(sc.cands, sc.touchedR...), m.always...)
-	for _, ri := range sc.cands {
-		r := &p.Rules[ri]
-		if int(sc.ruleHave[ri]) < len(r.c.groups) {
-			continue
-		}
-		if r.c.indMask != 0 && r.c.indMask&ind == 0 {
-			continue
-		}
-		if !sc.chooseSpans(text, r) {
-			continue
-		}
-		lo, hi := spanOf(sc.chosen)
-		if p.suppressed(sc, text, r, lo, hi) {
-			continue
-		}
-		first := len(sc.spans)
-		sc.spans = append(sc.spans, sc.chosen...)
-		ok := true
-		for _, re := range r.c.regex {
-			loc := re.FindStringIndex(text)
-			if loc == nil {
-				ok = false
-				break
+	// Candidates: the rules with evidence in order of first evidence,
+	// then the rules without literals.
+	for _, cands := range [2][]int32{sc.touchedR, m.always} {
+		for _, ri := range cands {
+			if sc.ruleHave[ri] < m.ruleN[ri] {
+				continue
 			}
-			sc.spans = append(sc.spans, Span{loc[0], loc[1]})
+			r := &p.Rules[ri]
+			if r.c.indMask != 0 && r.c.indMask&ind == 0 {
+				continue
+			}
+			sc.lists(m)
+			if f, ok := p.evaluate(sc, text, ri); ok {
+				sc.fires = append(sc.fires, f)
+			}
 		}
-		if !ok {
-			sc.spans = sc.spans[:first]
-			continue
-		}
-		sc.fires = append(sc.fires, Fire{Rule: r, Index: int(ri), Spans: sc.spans[first:len(sc.spans):len(sc.spans)]})
 	}
 	return sc.fires
 }
 
-func (sc *Scratch) reset() {
-	for _, g := range sc.touchedG {
-		sc.groupN[g] = 0
+// evaluate decides rule ri, whose groups are all present and whose
+// indicators are, from sc's occurrence lists: a span per group, then its
+// suppressors, then its regular expressions.
+func (p *Pack) evaluate(sc *Scratch, text string, ri int32) (Fire, bool) {
+	r := &p.Rules[ri]
+	if !sc.chooseSpans(text, r) {
+		return Fire{}, false
 	}
-	for _, r := range sc.touchedR {
-		sc.ruleHave[r] = 0
+	lo, hi := spanOf(sc.chosen)
+	if p.suppressed(sc, text, r, lo, hi) {
+		return Fire{}, false
 	}
-	sc.occ, sc.touchedG, sc.touchedR = sc.occ[:0], sc.touchedG[:0], sc.touchedR[:0]
-	sc.cands, sc.spans, sc.fires = sc.cands[:0], sc.spans[:0], sc.fires[:0]
-}
-
-// add records an occurrence of group g and updates the owning rule's count of
-// satisfied groups, making it a candidate once all its groups are present.
-func (sc *Scratch) add(m *matcher, g int32, start, end int) {
-	n := sc.groupN[g]
-	if n >= maxOccPerGroup {
-		return
+	first := len(sc.spans)
+	sc.spans = append(sc.spans, sc.chosen...)
+	for _, re := range r.c.regex {
+		loc := re.FindStringIndex(text)
+		if loc == nil {
+			sc.spans = sc.spans[:first]
+			return Fire{}, false
+		}
+		sc.spans = append(sc.spans, Span{loc[0], loc[1]})
 	}
-	sc.groupN[g] = n + 1
-	i := int32(len(sc.occ))
-	sc.occ = append(sc.occ, occurrence{start: int32(start), end: int32(end), next: -1})
-	if n > 0 {
-		sc.occ[sc.tail[g]].next = i
-		sc.tail[g] = i
-		return
-	}
-	sc.head[g], sc.tail[g] = i, i
-	sc.touchedG = append(sc.touchedG, g)
-	r := m.groupOwner[g]
-	if r < 0 {
-		return
-	}
-	if sc.ruleHave[r] == 0 {
-		sc.touchedR = append(sc.touchedR, r)
-	}
-	sc.ruleHave[r]++
+	return Fire{Rule: r, Index: int(ri), Spans: sc.spans[first:len(sc.spans):len(sc.spans)]}, true
 }
 
 // first returns the index of group g's first occurrence, or -1.
