@@ -209,6 +209,24 @@ func RenderSection(r *Results, sh shellTimings, m Machine) string {
 		p("; the posts/s target leaves %.1f µs per post for all of it.\n\n", 1e6/targetPostsPS)
 	}
 
+	if len(r.ByLength) > 0 {
+		p("### Per post or per byte: the engine by post length\n\n")
+		p("`Engine.ScanInto` again, over the corpus's posts of each length class, and over the same text joined\n")
+		p("into long articles (so the per-post costs are spread over ~2 KB). The issue's two targets imply\n")
+		p("%d bytes per post (%d MB/s at %s posts/s); this corpus, like the dev set, averages %.0f.\n\n",
+			targetMBps*1_000_000/targetPostsPS, targetMBps, thousands(targetPostsPS), float64(r.Corpus.TextBytes)/float64(max(r.Corpus.Posts, 1)))
+		p("| engine on | posts | mean bytes | MB/s per CPU s | posts/s per CPU s | µs per post |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, l := range r.ByLength {
+			us := 0.0
+			if l.M.PostsPerCPUSec > 0 {
+				us = 1e6 / l.M.PostsPerCPUSec
+			}
+			p("| %s | %s | %.0f | %s | %s | %.1f |\n", l.Class, thousands(float64(l.M.Posts)), float64(l.M.TextBytes)/float64(max(l.M.Posts, 1)),
+				mbFmt(l.M.MBpsCPU), thousands(l.M.PostsPerCPUSec), us)
+		}
+		p("\n")
+	}
+
 	p("### Targets (issue 3)\n\n| target | measured | |\n|---|---:|---|\n")
 	pipe, src := measureRate("", r.EngineJSON), "engine + JSON in process"
 	if hasCLI && cli.mbCPU > 0 {

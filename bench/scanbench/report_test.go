@@ -66,6 +66,7 @@ func TestRenderSectionJudgesTargets(t *testing.T) {
 	r.Regexp = Measure{MBps: 0.5, MBpsCPU: 1, Posts: 5000, TextBytes: 500_000}
 	r.RegexpEvery, r.Ratio = 100, 60
 	r.Ads, r.FlaggedAds, r.Flagged = 5000, 4500, 4600
+	r.ByLength = []LengthMeasure{{Class: "posts under 64 bytes", M: Measure{Posts: 1000, TextBytes: 40_000, MBpsCPU: 20, PostsPerCPUSec: 500_000}}}
 	sh := shellTimings{"cli1_seconds": "2", "cli1_cpu_seconds": "1.25", "cli1_rss_kb": "409600", // 40 MB/s per CPU s, 400 MB
 		"grep_seconds": "0.5", "grep_cpu_seconds": "0.25", "cliw1_seconds": "4", "cliw1_cpu_seconds": "1.3",
 		"cliw2_seconds": "2", "cliw2_cpu_seconds": "1.3", "order_check": "identical", "load_start": "7.0 6.0 5.0"}
@@ -81,6 +82,8 @@ func TestRenderSectionJudgesTargets(t *testing.T) {
 		"| 2 | 2.00 | 1.30 | 25.0 | 2.00× | — |",
 		"every 100-th post: 5,000 posts, 0.50 MB",
 		"4,500 of the 5,000 generated ads (90.0%) and 100 of the 495,000 everyday posts (0.020%)",
+		"250 bytes per post (50 MB/s at 200,000 posts/s); this corpus, like the dev set, averages 100.",
+		"| posts under 64 bytes | 1,000 | 40 | 20.0 | 500,000 | 2.0 |",
 		"7.0 6.0 5.0 at the start", "Test CPU", "rule pack `rp-x`, model `m-y`",
 	} {
 		if !strings.Contains(got, want) {

@@ -79,7 +79,72 @@ type Results struct {
 	Hits       int     `json:"hits"`
 	RegexpHits int     `json:"regexp_matches"`
 	Ratio      float64 `json:"pipeline_over_regexp"` // Engine over Regexp, per CPU second
-	PeakRSSKB  int64   `json:"peak_rss_kb"`          // of this process (it holds the corpus)
+	// ByLength is the engine pass again over the posts of each length
+	// class, and over the same text joined into ~2 KB articles: how much
+	// of the cost is per post and how much per byte.
+	ByLength  []LengthMeasure `json:"by_length,omitempty"`
+	PeakRSSKB int64           `json:"peak_rss_kb"` // of this process (it holds the corpus)
+}
+
+// LengthMeasure is an engine pass over one length class of the corpus.
+type LengthMeasure struct {
+	Class string  `json:"class"`
+	M     Measure `json:"measure"`
+}
+
+// lengthClasses split the corpus by post length in bytes ([lo, hi)).
+var lengthClasses = []struct {
+	name   string
+	lo, hi int
+}{{"posts under 64 bytes", 0, 64}, {"posts of 64-255 bytes", 64, 256}, {"posts of 256 bytes or more", 256, 1 << 30}}
+
+// articleBytes is the length the corpus text is joined to for the
+// long-text pass (official-account articles run to a few KB).
+const articleBytes = 2000
+
+// byLength times the engine on each length class and on the corpus text
+// joined into articles of about articleBytes.
+func byLength(e *detect.Engine, posts []detect.Post) []LengthMeasure {
+	var out []LengthMeasure
+	pass := func(name string, ps []detect.Post) {
+		if len(ps) == 0 {
+			return
+		}
+		var n int64
+		for _, p := range ps {
+			n += int64(len(p.Text))
+		}
+		runtime.GC()
+		var v detect.Verdict
+		t0 := start()
+		for _, p := range ps {
+			e.ScanInto(p, &v)
+		}
+		out = append(out, LengthMeasure{Class: name, M: t0.measure(len(ps), n)})
+	}
+	for _, c := range lengthClasses {
+		var ps []detect.Post
+		for _, p := range posts {
+			if len(p.Text) >= c.lo && len(p.Text) < c.hi {
+				ps = append(ps, p)
+			}
+		}
+		pass(c.name, ps)
+	}
+	var arts []detect.Post
+	var b strings.Builder
+	for i, p := range posts {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Text)
+		if b.Len() >= articleBytes || i == len(posts)-1 {
+			arts = append(arts, detect.Post{ID: fmt.Sprint("a", len(arts)), Text: b.String()})
+			b.Reset()
+		}
+	}
+	pass(fmt.Sprintf("the same text joined into ~%d-byte articles", articleBytes), arts)
+	return out
 }
 
 type runOpts struct {
@@ -220,6 +285,10 @@ func Run(o runOpts, log io.Writer) (*Results, error) {
 	res.Ratio = res.Engine.MBpsCPU / res.Regexp.MBpsCPU
 	fmt.Fprintf(log, "regexp:      %s (%d matches, every %d-th post) → pipeline/regexp %.1f× per CPU second\n",
 		res.Regexp, res.RegexpHits, res.RegexpEvery, res.Ratio)
+	res.ByLength = byLength(e, posts)
+	for _, l := range res.ByLength {
+		fmt.Fprintf(log, "engine, %s: %s\n", l.Class, l.M)
+	}
 	res.PeakRSSKB = peakRSSKB()
 	return res, nil
 }
