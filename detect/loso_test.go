@@ -173,8 +173,8 @@ func TestLeaveOneSetOut(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "LOSO: options %+v (0: default), %d extra training rows, threshold %.2f\n", opt, len(extra), e.Threshold())
 	hdr := "P     R     ml   bulk cryp drug prec"
-	fmt.Fprintf(&b, "%-9s %4s | %-37s | %-37s | %-37s\n", "", "", "combined (rules + LOSO model)", "rules only", "LOSO model only")
-	fmt.Fprintf(&b, "%-9s %4s | %-37s | %-37s | %-37s\n", "set", "rows", hdr, hdr, hdr)
+	fmt.Fprintf(&b, "%-9s %4s | %-37s | %-37s | %-37s | %s\n", "", "", "combined (rules + LOSO model)", "rules only", "LOSO model only", "combined category precision")
+	fmt.Fprintf(&b, "%-9s %4s | %-37s | %-37s | %-37s | %s\n", "set", "rows", hdr, hdr, hdr, "ml   bulk cryp drug prec")
 	var allRows []losoRow
 	var allComb, allRules, allModel []Verdict
 	score := func(name string, rows []losoRow, m *model.Model) {
@@ -183,11 +183,11 @@ func TestLeaveOneSetOut(t *testing.T) {
 			p := m.Scores(r.norm, nil)
 			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold()), r.rules, losoModelOnly(p, e.Threshold())
 			for ci, c := range model.Categories {
-				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\t%d\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules), utf8.RuneCountInString(r.Text))
+				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\t%d\t%t\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules), utf8.RuneCountInString(r.Text), preciseRuleFired(r.rules))
 			}
 		}
 		rep := Evaluate(losoGold(rows), comb)
-		fmt.Fprintf(&b, "%-9s %4d | %s | %s | %s\n", name, len(rows), losoCell(rep), losoCell(Evaluate(losoGold(rows), ro)), losoCell(Evaluate(losoGold(rows), mo)))
+		fmt.Fprintf(&b, "%-9s %4d | %s | %s | %s | %s\n", name, len(rows), losoCell(rep), losoCell(Evaluate(losoGold(rows), ro)), losoCell(Evaluate(losoGold(rows), mo)), losoPrecCell(rep))
 		if rep.Overall.Precision < minPrecision {
 			t.Errorf("%s: combined precision %.3f < %.2f with a model that never saw the set", name, rep.Overall.Precision, minPrecision)
 		}
@@ -201,7 +201,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 	}
 	score("dev-held", devHeld, train(-1))
 	g := losoGold(allRows)
-	fmt.Fprintf(&b, "%-9s %4d | %s | %s | %s\n", "LOSO all", len(allRows), losoCell(Evaluate(g, allComb)), losoCell(Evaluate(g, allRules)), losoCell(Evaluate(g, allModel)))
+	fmt.Fprintf(&b, "%-9s %4d | %s | %s | %s | %s\n", "LOSO all", len(allRows), losoCell(Evaluate(g, allComb)), losoCell(Evaluate(g, allRules)), losoCell(Evaluate(g, allModel)), losoPrecCell(Evaluate(g, allComb)))
 	t.Log("\n" + b.String())
 	if os.Getenv("LOSO_FORTUNES") != "" {
 		// Benign everyday text scored by the model trained on everything:
@@ -215,7 +215,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 				continue
 			}
 			for ci, c := range model.Categories {
-				fmt.Fprintf(&dump, "fortunes\t%s\t%s\tfalse\t%.4f\t%t\t%.4f\t%s\t%d\n", ids[i], c, v.Scores[c], len(v.Hits) > 0, p[ci], losoIndicators(v), utf8.RuneCountInString(s))
+				fmt.Fprintf(&dump, "fortunes\t%s\t%s\tfalse\t%.4f\t%t\t%.4f\t%s\t%d\t%t\n", ids[i], c, v.Scores[c], len(v.Hits) > 0, p[ci], losoIndicators(v), utf8.RuneCountInString(s), preciseRuleFired(v))
 			}
 		}
 	}
@@ -231,6 +231,11 @@ func TestLeaveOneSetOut(t *testing.T) {
 func losoCombine(rules Verdict, p []float64, threshold float64) Verdict {
 	v := Verdict{ID: rules.ID, Hits: rules.Hits, Categories: []string{}, Scores: map[string]float64{}}
 	any := len(rules.Hits) > 0
+	if os.Getenv("LOSO_SECOND") == "precise" {
+		// H38 study: only a rule outside broad.yaml opens the model's
+		// second-label path (cost 5 labels for 2 wrong ones; not shipped).
+		any = preciseRuleFired(rules)
+	}
 	for ci, c := range model.Categories {
 		s := combine(rules.Scores[c], false, false, p[ci], any)
 		v.Scores[c] = s
@@ -241,6 +246,12 @@ func losoCombine(rules Verdict, p []float64, threshold float64) Verdict {
 	v.Categories = canonicalOrder(v.Categories)
 	v.Flagged = len(v.Categories) > 0
 	return v
+}
+
+// preciseRuleFired reports whether a rule outside broad.yaml fired, the
+// condition Scan puts on the model's second-label path.
+func preciseRuleFired(v Verdict) bool {
+	return slices.ContainsFunc(v.Hits, func(h Hit) bool { return !strings.Contains(h.Rule, ".broad_") })
 }
 
 // losoModelOnly flags the categories whose probability reaches threshold.
@@ -278,6 +289,17 @@ func losoGold(rows []losoRow) []Labelled {
 		out[i] = r.Labelled
 	}
 	return out
+}
+
+// losoPrecCell prints precision per category (a held-out author who labels
+// a post with one category counts the engine's second label as a false
+// positive here, while row-level precision does not move).
+func losoPrecCell(r Report) string {
+	var cs []string
+	for _, c := range r.Categories {
+		cs = append(cs, fmt.Sprintf("%.2f", c.Precision))
+	}
+	return strings.Join(cs, " ")
 }
 
 // losoCell prints overall precision and recall, then recall per category.

@@ -162,12 +162,28 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 // recall 0.951 -> 0.966, moved this unseen set by one label. Category
 // precision: ml_broker 0.81, bulk_cash 0.93, crypto_cashout 0.89 (extra
 // labels on structuring and exchange-account rows, as for blind12).
+//
+// H38 (rules rp-1d6af8385243, model unchanged): the pack now follows brief.md
+// §2's category table, as the blind5-7, blind12 and blind13 authors did:
+// structured deposits are bulk_cash only (ml_broker.structuring* moved to
+// bulk_cash) and renting or selling exchange accounts is crypto_cashout only
+// (ml_broker.exchange_account_rent dropped, the exchange_account suppressor
+// on ml_broker's account rules). Overall P/R of every set unchanged; measured
+// untouched (aggregates only):
+//
+//	blind12  ml_broker precision 0.81 -> 0.87, recall 0.92 (unchanged)
+//	blind13  ml_broker precision 0.81 -> 0.94, crypto_cashout 0.89 (unchanged), recall unchanged
+//	blind11  ml_broker recall 0.82 -> 0.79: one row its author labelled
+//	         ml_broker + crypto_cashout fired only ml_broker.exchange_account_rent,
+//	         i.e. the older dev convention this change retires; its floor is
+//	         lowered to 0.78 for that reason alone (accepted: the brief's table
+//	         is what three independent authors followed).
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
 	"blind7": {precision: 0.95, recall: 0.89, catRecall: 0.85},
 	"blind11": {precision: 0.98, recall: 0.94, catRecall: 0.80, perCat: map[string]float64{
-		"ml_broker": 0.82, "bulk_cash": 0.95, "crypto_cashout": 0.95,
+		"ml_broker": 0.78, "bulk_cash": 0.95, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.95,
 	}},
 	"blind13": {precision: 0.97, recall: 0.92, catRecall: 0.85, perCat: map[string]float64{
