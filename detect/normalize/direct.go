@@ -299,7 +299,7 @@ func (b *Builder) direct(s string, v *View, m mode) bool {
 		}
 		i += n
 	}
-	if wordLen == 1 && b.linked(s, lastEnd, wordStart) && chain >= 2 {
+	if wordLen == 1 && (b.linked(s, lastEnd, wordStart) && chain >= 2 || hanBefore(s, wordStart)) {
 		return false
 	}
 	w.finish(v)
@@ -323,6 +323,11 @@ func latin1Latin(r rune) bool {
 // wordEnd updates the spacing trigger at a character r (at byte i) that is
 // not part of a word, and reports false when the general pipeline must run.
 func (b *Builder) wordEnd(s string, r rune, i int, wordLen, chain, lastEnd *int, wordStart int) bool {
+	if *wordLen == 0 && *chain > 0 && *lastEnd < i && r >= 0x2E80 && isHan(r) && blanks(s[*lastEnd:i]) &&
+		!joinedASCII(s, *lastEnd-1, *lastEnd) {
+		// "M 三零": Han after a one-character word and spaces.
+		return false
+	}
 	switch {
 	case *wordLen == 1 && b.linked(s, *lastEnd, wordStart):
 		*chain++
@@ -335,6 +340,11 @@ func (b *Builder) wordEnd(s string, r rune, i int, wordLen, chain, lastEnd *int,
 		return false
 	}
 	if *wordLen == 1 {
+		// "收 U": a one-character word after Han and spaces may join the
+		// Han (collapse decides).
+		if hanBefore(s, wordStart) && !joinedASCII(s, wordStart, i) {
+			return false
+		}
 		*lastEnd = i
 	}
 	*wordLen = 0
@@ -378,4 +388,70 @@ func (b *Builder) linked(s string, end, start int) bool {
 		}
 	}
 	return true
+}
+
+// hanBefore reports whether s[:i] ends with Han followed by one or more
+// characters that the general pipeline turns into plain spaces (invisible
+// characters in between are dropped there). It is a superset of the cases
+// collapse joins a lone Latin letter or digit to the Han before it.
+func hanBefore(s string, i int) bool {
+	spaces := false
+	for i > 0 {
+		c := s[i-1]
+		if c < utf8.RuneSelf {
+			if c != ' ' {
+				return false
+			}
+			spaces = true
+			i--
+			continue
+		}
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		i -= n
+		if quickInvisible(r) {
+			continue
+		}
+		if f, _ := fastRune(r); f != 0 {
+			r = f
+		}
+		if r == ' ' {
+			spaces = true
+			continue
+		}
+		return spaces && r >= 0x2E80 && isHan(r)
+	}
+	return false
+}
+
+// joinedASCII reports whether the one-character word s[start:end] is tied
+// to an ASCII letter or digit by an ASCII '.', '-' or '_' on either side
+// ("67-64-1", "1-Boc"); collapse then leaves it alone (see lone). start may
+// point inside a multi-byte character: the check then fails, which is safe.
+func joinedASCII(s string, start, end int) bool {
+	joiner := func(c byte) bool { return c == '.' || c == '-' || c == '_' }
+	alnum := func(c byte) bool { return c < utf8.RuneSelf && asciiClass[c]&clsAlnum != 0 }
+	if start >= 2 && joiner(s[start-1]) && alnum(s[start-2]) {
+		return true
+	}
+	return end+1 < len(s) && joiner(s[end]) && alnum(s[end+1])
+}
+
+// blanks reports whether s holds at least one character the general
+// pipeline turns into a plain space and nothing else but invisible
+// characters it drops.
+func blanks(s string) bool {
+	spaces := false
+	for _, r := range s {
+		if quickInvisible(r) {
+			continue
+		}
+		if f, _ := fastRune(r); f != 0 {
+			r = f
+		}
+		if r != ' ' {
+			return false
+		}
+		spaces = true
+	}
+	return spaces
 }

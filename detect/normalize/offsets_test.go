@@ -121,6 +121,7 @@ func FuzzBuild(f *testing.F) {
 	}
 	f.Add("U S D T cash out, f\u200be\u200bn\u200bt, ΜΟΝΕΥ 換匯 洗 钱 c.a.s.h 4 1 6 6 1 - 4 7 - 6")
 	f.Add("Ｍ３０ 现货 １００ 粒起，电话 ６２６－５５５－０１０４ f3nt4n1l p@y")
+	f.Add("出 U 換 NTD，M 三零 Plan B 我们 4 - A N P P C A S 4 1 6 6 1 - 4 7 - 6")
 	f.Fuzz(func(t *testing.T, s string) {
 		v := Build(s)
 		checkOffsets(t, s, v)
