@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -112,6 +113,14 @@ func runScan(cmd *cobra.Command, f scanFlags) error {
 	e, err := f.engine()
 	if err != nil {
 		return &exitError{2, "scan: " + err.Error()}
+	}
+	if os.Getenv("GOGC") == "" {
+		// The engine's tables (rule automaton, model, phone metadata) are a
+		// large live heap that every collection re-marks, while each post
+		// allocates a few hundred bytes of short-lived strings: at the
+		// default GOGC=100 collection cost ~8% of the CPU of a scan. 400
+		// collects a quarter as often for ~30 MB more peak RSS.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	in := cmd.InOrStdin()
 	size := int64(-1)
