@@ -145,15 +145,25 @@ func (d *fastDecoder) str() (start, end int, plain, ok bool) {
 		return 0, 0, false, false
 	}
 	start = d.i
-	plain, ascii := true, true
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
+	plain = true
+	var high byte // OR of the bytes passed over: ≥ 0x80 means not all ASCII
+	b := d.b
+	for {
+		i := d.i
+		for i < len(b) && !strSpecial[b[i]] {
+			high |= b[i]
+			i++
+		}
+		d.i = i
+		if i >= len(b) {
+			return 0, 0, false, false
+		}
+		switch c := b[i]; {
 		case c == '"':
-			end = d.i
+			end = i
 			d.i++
-			if !ascii && plain {
-				plain = utf8.Valid(d.b[start:end])
+			if high >= utf8.RuneSelf && plain {
+				plain = utf8.Valid(b[start:end])
 			}
 			return start, end, plain, true
 		case c == '\\':
@@ -161,16 +171,21 @@ func (d *fastDecoder) str() (start, end int, plain, ok bool) {
 			if !d.escape() {
 				return 0, 0, false, false
 			}
-			continue
-		case c < 0x20:
+		default: // a control character
 			return 0, 0, false, false
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
-		d.i++
 	}
-	return 0, 0, false, false
 }
+
+// strSpecial marks the bytes that end a run of plain string contents: the
+// quote, the backslash and the control characters JSON forbids in strings.
+var strSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 // escape checks the escape sequence at d.i and moves past it.
 func (d *fastDecoder) escape() bool {
