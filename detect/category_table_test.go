@@ -45,6 +45,9 @@ func TestCategoryTableSingleLabels(t *testing.T) {
 		// bank and payment accounts stay ml_broker, and are not crypto_cashout
 		{"Compro cuentas de Mercado Pago y Nu verificadas, pago al momento", []string{"ml_broker"}, []string{"crypto_cashout"}},
 		{"Renting business bank accounts, must be able to receive wires, $700 a month", []string{"ml_broker"}, []string{"crypto_cashout"}},
+		// a mule job paid through an app is not a cash run: "Pago" in
+		// Mercado Pago is not a payment term (H41)
+		{"Busco gente con cuenta de Mercado Pago, les caen transferencias y las mandan a otra cuenta, se llevan su lana por cada una", []string{"ml_broker"}, []string{"bulk_cash"}},
 	}
 	for _, c := range cases {
 		v := rulesOnly.Scan(Post{Text: c.text})
@@ -57,6 +60,51 @@ func TestCategoryTableSingleLabels(t *testing.T) {
 			if slices.Contains(v.Categories, n) {
 				t.Errorf("%q: got %v (rules %v), must not have %s", c.text, v.Categories, hitRules(v), n)
 			}
+		}
+	}
+}
+
+// TestTransferSwapsAreNotCash follows the dev README's convention (H41): an
+// exchange or offset swap settled by transfer on both sides (SPEI, Zelle,
+// Alipay, FPS, a mainland card) is ml_broker only; bulk_cash needs a cash
+// handover in person, and a currency name (pesos, dólares, 美金) is not
+// cash. Crypto is not named, so no crypto_cashout rule may fire, not even a
+// broad one (they open the model's second-label path): 币 inside 人民币,
+// 港幣 or 台幣 is not a coin. The in-person conventions are held by
+// TestCategoryTableSingleLabels. Probes written for this test, in the five
+// language tags, rules alone.
+func TestTransferSwapsAreNotCash(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOnly := New(e.Pack(), nil, Options{})
+	not := []string{"bulk_cash", "crypto_cashout"}
+	cases := []string{
+		"Pagamos a tu proveedor en China en yuanes, tú nos das pesos por transferencia, sin SAT",
+		"Tengo clientes que necesitan dólares en EU, tú me das pesos en Monterrey por SPEI y ellos te pagan allá, sin papeles",
+		"You send RMB to my Alipay, I send USD to your Zelle, better rate than the bank, no limits",
+		"USD to RMB: Zelle me the dollars, your family gets RMB on their China bank card same day, no 50k quota",
+		"人民币换美金，你微信转我人民币，我Zelle转你美金，不占额度",
+		"美金换人民币，你把美金转到我美国账户，国内卡秒到人民币，不走银行",
+		"港幣人民幣互換，你轉數快過嚟，我內地卡即時到帳，唔使證件",
+		"台幣換人民幣，你匯台幣到我台灣帳戶，大陸帳戶人民幣即時到，不用證件",
+		"Tú me das dólares por Zelle, 我国内转人民币给你, sin bancos ni límite",
+		"Yuanes en China, tú me das pesos aquí por transferencia, 国内出款 sin trámites",
+		"港幣換人民幣，唔洗證件，大額都得，轉數快即到",
+	}
+	for _, c := range cases {
+		v := rulesOnly.Scan(Post{Text: c})
+		if !slices.Contains(v.Categories, "ml_broker") {
+			t.Errorf("%q: got %v (rules %v), want ml_broker", c, v.Categories, hitRules(v))
+		}
+		for _, n := range not {
+			if slices.Contains(v.Categories, n) {
+				t.Errorf("%q: got %v (rules %v), must not have %s", c, v.Categories, hitRules(v), n)
+			}
+		}
+		if slices.ContainsFunc(v.Hits, func(h Hit) bool { return h.Category == "crypto_cashout" }) {
+			t.Errorf("%q: a crypto_cashout rule fired on a fiat swap (rules %v)", c, hitRules(v))
 		}
 	}
 }

@@ -178,6 +178,14 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	         i.e. the older dev convention this change retires; its floor is
 //	         lowered to 0.78 for that reason alone (accepted: the brief's table
 //	         is what three independent authors followed).
+//
+// H41 (rules rp-d9625291181c, model unchanged): bulk_cash's swap rules need a
+// cash word or an in-person handover, not a give verb next to a currency name
+// ("tú me das pesos por transferencia"); courier_run is off crypto trades and
+// "Mercado Pago"; the broad coin term has no bare 币 (inside 人民币, 港幣). Overall
+// P/R of every set unchanged; untouched sets (aggregates only): blind13
+// crypto_cashout precision 0.89 -> 0.92, blind11/12 and the rest of blind13
+// unchanged. Floors unchanged (no floor is on category precision).
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
