@@ -118,9 +118,9 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 	anyRule := len(sc.hits) > 0
 	if v.Scores == nil {
 		v.Scores = make(map[string]float64, len(Categories))
-	} else {
+	} else if len(v.Scores) != len(Categories) {
 		clear(v.Scores)
-	}
+	} // else: the usual reused map, whose five keys are overwritten below
 	for ci, c := range Categories {
 		p := -1.0
 		if probs != nil && e.modelCat[ci] >= 0 {
@@ -130,6 +130,14 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 		v.Scores[c] = round4(s)
 		if s >= e.threshold {
 			v.Categories = append(v.Categories, c)
+		}
+	}
+	if len(v.Scores) != len(Categories) {
+		// The reused map held other keys: keep only the categories.
+		for k := range v.Scores {
+			if !slices.Contains(Categories, k) {
+				delete(v.Scores, k)
+			}
 		}
 	}
 	v.Flagged = len(v.Categories) > 0

@@ -37,6 +37,11 @@ func TestScanIntoReusesNothingStale(t *testing.T) {
 			t.Errorf("%s: JSON differs:\n%s\n%s", p.ID, got, want)
 		}
 	}
+	stale := Verdict{Scores: map[string]float64{"old": 1, "ml_broker": 0.9, "x": 2, "y": 3, "z": 4}}
+	e.ScanInto(posts[1], &stale)
+	if fresh := e.Scan(posts[1]); !reflect.DeepEqual(stale, fresh) {
+		t.Errorf("a reused map with other keys: got %v, want %v", stale.Scores, fresh.Scores)
+	}
 	if v := e.Scan(posts[1]); v.Hits == nil || v.Indicators == nil || v.Categories == nil {
 		t.Errorf("an empty list must encode as [], got nil slices: %+v", v)
 	}

@@ -261,8 +261,12 @@ func appendJSONFloat(dst []byte, f float64) ([]byte, error) {
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
+	i := 0
+	for i < len(s) && jsonPlain[s[i]] {
+		i++ // the usual case: ids, rule names, versions, plain ASCII text
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
@@ -310,3 +314,12 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// jsonPlain marks the bytes appendJSONString copies as they are: printable
+// ASCII other than the quote and the backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
