@@ -22,6 +22,15 @@ func (b *Builder) collapse() {
 		return
 	}
 	marked, first := false, 0
+	// drop marks the separators it[from:to] for removal.
+	drop := func(from, to int) {
+		for x := from; x < to; x++ {
+			it[x].own |= dropMark
+		}
+		if !marked {
+			marked, first = true, from
+		}
+	}
 	// Word-part flags of the previous, current and next item are carried
 	// along so each item is classified once.
 	wpPrev, wpCur := false, wordPartAt(it, 0)
@@ -54,22 +63,12 @@ func (b *Builder) collapse() {
 				m++
 			}
 			if m < n && isHan(it[m].r) {
-				for x := k; x < m; x++ {
-					it[x].own |= dropMark
-				}
-				if !marked {
-					marked, first = true, k
-				}
+				drop(k, m)
 			} else if m < n && lone(it, m) && b.single(m) && onlyBlanks(it, k, m) && !letterWordAfter(it, m) {
 				// "收 U", "出 U 换": a lone Latin letter or digit written
 				// into Chinese joins the Han before it (the gap after it,
 				// when Han follows, goes in the branch below).
-				for x := k; x < m; x++ {
-					it[x].own |= dropMark
-				}
-				if !marked {
-					marked, first = true, k
-				}
+				drop(k, m)
 			}
 			k = m
 			wpPrev, wpCur = false, wordPartAt(it, k)
@@ -83,12 +82,7 @@ func (b *Builder) collapse() {
 				m++
 			}
 			if m < n && isHan(it[m].r) && !letterWordBefore(it, k-1) {
-				for x := k; x < m; x++ {
-					it[x].own |= dropMark
-				}
-				if !marked {
-					marked, first = true, k
-				}
+				drop(k, m)
 			}
 			k = m
 			wpPrev, wpCur = false, wordPartAt(it, k)
