@@ -186,6 +186,19 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 // P/R of every set unchanged; untouched sets (aggregates only): blind13
 // crypto_cashout precision 0.89 -> 0.92, blind11/12 and the rest of blind13
 // unchanged. Floors unchanged (no floor is on category precision).
+// blind14 (250 rows, 128 positive, 122 negative) was written last, in the
+// dev set's own style and proportions (kind × language, median ~57
+// characters, ~37% of positives obfuscated with the dev build's helpers),
+// because the set this project is judged on was written for the same
+// purpose. Its author read neither the rules nor any quality set. Measured
+// untouched on the pack from before the leave-one-set-out study and on the
+// final pack:
+//
+//	blind14, rules rp-e5bc1e7a4db8, model m-358726650abf: P 0.974 R 0.891, ml 0.76 bulk 0.78 crypto 0.85 drug 0.96 prec 0.96
+//	blind14, rules rp-d9625291181c, model m-024d551c4efb: P 0.975 R 0.906, ml 0.82 bulk 0.81 crypto 0.92 drug 0.96 prec 0.96
+//
+// (its three benign false alarms are warnings about fake M30 pills). Floors
+// just under the second line.
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
@@ -193,6 +206,10 @@ var heldOutSets = map[string]floors{
 	"blind11": {precision: 0.98, recall: 0.94, catRecall: 0.80, perCat: map[string]float64{
 		"ml_broker": 0.78, "bulk_cash": 0.95, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.95,
+	}},
+	"blind14": {precision: 0.97, recall: 0.90, catRecall: 0.80, perCat: map[string]float64{
+		"ml_broker": 0.81, "bulk_cash": 0.80, "crypto_cashout": 0.92,
+		"drug_sale": 0.96, "precursor_sale": 0.95,
 	}},
 	"blind13": {precision: 0.97, recall: 0.92, catRecall: 0.85, perCat: map[string]float64{
 		"ml_broker": 0.87, "bulk_cash": 0.87, "crypto_cashout": 0.85,
