@@ -108,3 +108,54 @@ func TestTransferSwapsAreNotCash(t *testing.T) {
 		}
 	}
 }
+
+// TestRound3Mechanisms holds one probe per mechanism gap of the H43 round
+// (described from an unseen set, worded here afresh), rules alone: warnings
+// about fake pills flag nothing; emoji-only handovers, spaced "C A S H R U N",
+// structuring in English numbers, mixed-script cash/RMB swaps and business
+// cash pickups are bulk_cash (with ml_broker for the swaps); broker jargon
+// with full-width amounts, pinyin initials, export-invoice cover, homoglyph
+// "pago espejo" and leet "c4sh" are ml_broker; a Zelle→USDT mule job is both
+// ml_broker and crypto_cashout; ATM ID-limit bypasses and nominee accounts are
+// crypto_cashout; a precursor with a false manifest and "海关查扣补发" is
+// precursor_sale (news_report's 海关查扣 used to silence it).
+func TestRound3Mechanisms(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOnly := New(e.Pack(), nil, Options{})
+	cases := []struct {
+		text string
+		want []string // exact category set; empty means not flagged
+	}{
+		{"Aviso de salud: circulan pastillas falsas tipo M30 \"blues\" con fentanilo, no compres pastillas fuera de la farmacia", nil},
+		{"Police warn of pressed pills: fake M30 blues laced with fentanyl are circulating, do not buy pills online", nil},
+		{"防范提醒：近期有人网上出售假药\"M30蓝色药丸\"，含芬太尼，切勿购买", nil},
+		{"💵📦 meet at the lot tonight, flash lights twice, plate ends 42", []string{"bulk_cash"}},
+		{"💵➡️🧳➡️✈️ nos vemos en la terminal, las placas te las mando", []string{"bulk_cash"}},
+		{"C A S H R U N tonight, 50k to Laredo, pay 2k", []string{"bulk_cash"}},
+		{"nine thousand at each branch, spread it out, different banks", []string{"bulk_cash"}},
+		{"Cash in LA, 人民币 in 深圳", []string{"ml_broker", "bulk_cash"}},
+		{"tenemos dólares, si tu negocio tiene efectivo pasamos por ellos y te damos pesos al tipo de cambio", []string{"ml_broker", "bulk_cash"}},
+		{"代收代付，过账，金额１００万以上，当天到", []string{"ml_broker"}},
+		{"hx dsh 大额，私聊", []string{"ml_broker"}},
+		{"可以开出口发票和单据，把人民币换成比索，走贸易", []string{"ml_broker"}},
+		{"pagо espejo, tu pagas aquí y recibes allá", []string{"ml_broker"}},
+		{"c4sh for rmb, hit me up", []string{"ml_broker"}},
+		{"Zelle in, USDT out. Need people with bank apps, 5% per transfer", []string{"ml_broker", "crypto_cashout"}},
+		{"know how to get past the bitcoin atm ID limit, cash out 20k", []string{"crypto_cashout"}},
+		{"vendo cuentas verificadas a nombre de otras personas, listas para retirar cripto", []string{"crypto_cashout"}},
+		{"ANPP CAS 21409-26-7 现货，货单写成颜料助剂，海关查扣补发", []string{"precursor_sale"}},
+		{"哌啶酮现货，未列入管制，无需出口许可，墨西哥专线", []string{"precursor_sale"}},
+		{"新闻：海关查扣一批发往墨西哥的哌啶酮", nil},
+		{"Car for sale 🚗💵 meet at the dealership lot, new plates, clean title", nil},
+		{"今天人民币对美元汇率小幅升值，换汇的朋友可以关注", nil},
+	}
+	for _, c := range cases {
+		v := rulesOnly.Scan(Post{Text: c.text})
+		if !slices.Equal(v.Categories, canonicalOrder(c.want)) && !(len(c.want) == 0 && len(v.Categories) == 0) {
+			t.Errorf("%q: got %v (rules %v), want %v", c.text, v.Categories, hitRules(v), c.want)
+		}
+	}
+}

@@ -197,19 +197,34 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	blind14, rules rp-e5bc1e7a4db8, model m-358726650abf: P 0.974 R 0.891, ml 0.76 bulk 0.78 crypto 0.85 drug 0.96 prec 0.96
 //	blind14, rules rp-d9625291181c, model m-024d551c4efb: P 0.975 R 0.906, ml 0.82 bulk 0.81 crypto 0.92 drug 0.96 prec 0.96
 //
-// (its three benign false alarms are warnings about fake M30 pills). Floors
-// just under the second line.
+//	blind14, rules after H43 (mechanisms described from its misses, text unread): P 0.992 R 0.953, ml 0.89 bulk 0.92 crypto 0.92 drug 0.96 prec 1.00
+//
+// (its three benign false alarms were warnings about fake M30 pills; H43
+// fixed two by class). Floors just under the third line; since H43 it is
+// no longer an unseen measurement.
+// blind15 (220 rows, 112 positive, 108 negative; another author in the dev
+// set's style who saw no other set) was measured untouched before and after
+// the round-3 rules (written from blind14's described misses):
+//
+//	blind15, rules rp-d9625291181c: P 0.981 R 0.920, ml 0.91 bulk 0.75 crypto 0.88 drug 0.96 prec 1.00
+//	blind15, rules rp-1b57f579caec: P 0.981 R 0.929, ml 0.94 bulk 0.75 crypto 0.88 drug 0.96 prec 1.00
+//
+// Floors just under the second line.
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
 	"blind7": {precision: 0.95, recall: 0.89, catRecall: 0.85},
-	"blind11": {precision: 0.98, recall: 0.94, catRecall: 0.80, perCat: map[string]float64{
-		"ml_broker": 0.78, "bulk_cash": 0.95, "crypto_cashout": 0.95,
+	"blind11": {precision: 0.98, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
+		"ml_broker": 0.81, "bulk_cash": 0.95, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.95,
 	}},
-	"blind14": {precision: 0.97, recall: 0.90, catRecall: 0.80, perCat: map[string]float64{
-		"ml_broker": 0.81, "bulk_cash": 0.80, "crypto_cashout": 0.92,
-		"drug_sale": 0.96, "precursor_sale": 0.95,
+	"blind15": {precision: 0.97, recall: 0.92, catRecall: 0.74, perCat: map[string]float64{
+		"ml_broker": 0.94, "bulk_cash": 0.74, "crypto_cashout": 0.87,
+		"drug_sale": 0.95, "precursor_sale": 0.99,
+	}},
+	"blind14": {precision: 0.98, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
+		"ml_broker": 0.88, "bulk_cash": 0.91, "crypto_cashout": 0.92,
+		"drug_sale": 0.96, "precursor_sale": 0.99,
 	}},
 	"blind13": {precision: 0.97, recall: 0.92, catRecall: 0.85, perCat: map[string]float64{
 		"ml_broker": 0.87, "bulk_cash": 0.87, "crypto_cashout": 0.85,
