@@ -87,78 +87,6 @@ func hashString(seed uint64, s string) uint64 {
 	return finish(h ^ uint64(len(s)))
 }
 
-// sink receives feature hashes and buffers their bucket indices; drain
-// then either records them (training) or sums the buckets' quantised
-// weights (scoring). Summing in a separate tight loop keeps the sums in
-// registers and lets the CPU overlap the table loads.
-type sink struct {
-	shift   uint8  // 64 - log2(buckets): the bucket is the top bits of h·mulB
-	tab     *table // packed weights per bucket (scoring)
-	acc     [numCat]int32
-	n       int // features seen
-	collect bool
-	idx     []uint32
-	nb      int
-	buf     [128]uint32 // a power of two (ngrams masks its index)
-}
-
-// emit adds one feature. The buffer is drained when a feature does not
-// fit, not when it fills, so a full buffer is a valid state for every
-// caller of reserve.
-func (s *sink) emit(h uint64) {
-	s.reserve(1)
-	s.put(h)
-}
-
-// put is emit for a caller that made room first with reserve.
-func (s *sink) put(h uint64) {
-	// Fibonacci hashing: one multiply, and the top bits (which depend on
-	// every input bit after step's mixing) pick the bucket. The mask
-	// (len(buf) is a power of two) only spares the bounds check.
-	s.buf[s.nb&(len(s.buf)-1)] = uint32((h * mulB) >> s.shift)
-	s.nb++
-}
-
-// reserve drains the buffer unless k more features fit.
-func (s *sink) reserve(k int) {
-	if s.nb > len(s.buf)-k {
-		s.drain()
-	}
-}
-
-func (s *sink) drain() {
-	b := s.buf[:s.nb]
-	s.n += len(b)
-	s.nb = 0
-	if s.collect {
-		s.idx = append(s.idx, b...)
-		return
-	}
-	dir, lanes := s.tab.dir, s.tab.lanes
-	a0, a1, a2, a3, a4 := s.acc[0], s.acc[1], s.acc[2], s.acc[3], s.acc[4]
-	for len(b) > 0 {
-		// Sum up to laneBatch rows lane-wise in one word, then unpack.
-		// Integer sums are exact in any grouping, so this equals adding
-		// the int8 weights one by one.
-		k := min(len(b), laneBatch)
-		var sum uint64
-		for _, i := range b[:k] {
-			// table.slot, spelled out so the slices stay in registers.
-			d := dir[i>>6]
-			j := d.base + uint32(bits.OnesCount64(d.set&(1<<(i&63)-1)))
-			sum += lanes[j&-uint32(d.set>>(i&63)&1)]
-		}
-		bias := int32(k * laneBias)
-		a0 += int32(sum&laneMask) - bias
-		a1 += int32(sum>>laneBits&laneMask) - bias
-		a2 += int32(sum>>(2*laneBits)&laneMask) - bias
-		a3 += int32(sum>>(3*laneBits)&laneMask) - bias
-		a4 += int32(sum>>(4*laneBits)&laneMask) - bias
-		b = b[k:]
-	}
-	s.acc = [numCat]int32{a0, a1, a2, a3, a4}
-}
-
 func isHan(r rune) bool {
 	if r >= 0x4e00 && r <= 0x9fff {
 		return true
@@ -239,41 +167,43 @@ func (w *wordState) flush(s *sink) {
 	}
 }
 
-// maxWordTotal bounds the features of one word: unigram, bigram, shape or
-// identifier, n-grams.
-const maxWordTotal = 3 + maxWordFeatures
-
 func (w *wordState) flushWord(s *sink) {
-	s.reserve(maxWordTotal)
 	// One multiply spreads the word hash; put's multiply does the rest.
 	wh := (w.h ^ uint64(w.n)) * mulK
 	digits, letters := w.kind&kindDigit != 0, w.kind&kindLetter != 0
-	s.put(seedWord ^ wh)
+	// The word's own features (unigram, bigram, shape or identifier), in
+	// the order training has always seen them; then its n-grams.
+	var fs [3]uint64
+	fs[0] = seedWord ^ wh
+	nf := 1
 	if w.prevWord != 0 {
-		s.put(seedBigram ^ bits.RotateLeft64(w.prevWord, 17) ^ wh)
+		fs[1] = seedBigram ^ bits.RotateLeft64(w.prevWord, 17) ^ wh
+		nf = 2
 	}
 	w.prevWord = wh
+	grams := false
 	switch {
 	case digits && w.n >= longTok:
 		// Identifiers: the exact value is noise, the format is signal.
-		s.put(step(step(seedLong, uint64(w.runes[0])), uint64(w.n)))
+		fs[nf] = step(step(seedLong, uint64(w.runes[0])), uint64(w.n))
+		nf++
 	case digits:
 		if w.n >= minShapeWord {
-			w.shape(s)
+			fs[nf] = w.shape()
+			nf++
 		}
-		if letters && w.n >= minNgramWord && w.n <= maxWord {
-			w.ngrams(s)
-		}
-	case w.n >= minNgramWord && w.n <= maxWord:
-		w.ngrams(s)
+		grams = letters && w.n >= minNgramWord && w.n <= maxWord
+	default:
+		grams = w.n >= minNgramWord && w.n <= maxWord
 	}
+	w.emit(s, &fs, nf, grams)
 	w.n, w.h, w.kind = 0, 0, 0
 }
 
-// shape emits the class pattern of a word with digits: runs of digits
+// shape hashes the class pattern of a word with digits: runs of digits
 // (with their length, capped at 5), letters (length capped at 2) and
 // separators, e.g. "79099-07-3" → 0:5 - 0:2 - 0:1.
-func (w *wordState) shape(s *sink) {
+func (w *wordState) shape() uint64 {
 	h := uint64(seedShape)
 	n := min(w.n, maxWord)
 	for i := 0; i < n; {
@@ -291,7 +221,7 @@ func (w *wordState) shape(s *sink) {
 		h = step(step(h, uint64(c)), uint64(l))
 		i = j
 	}
-	s.put(h)
+	return h
 }
 
 func class(r rune) rune {
@@ -305,31 +235,70 @@ func class(r rune) rune {
 	}
 }
 
-// ngrams emits character n-grams of "^word$". It is the hottest loop of
-// scoring, so each rune is mixed once and an n-gram's hash is the xor of
-// its runes' mixes rotated by position (cheap, and order-sensitive); the
-// indices go straight into the sink's buffer with a local counter. The
-// loop is written for 3-grams only (the constant checks below fail to
-// compile if the range changes).
-func (w *wordState) ngrams(s *sink) {
+// emit feeds the word's first nf features fs and, if grams, its
+// character n-grams of "^word$" to s. It is the hottest loop of scoring, so
+// each rune is mixed once and an n-gram's hash is the xor of its runes'
+// mixes rotated by position (cheap, and order-sensitive), and each
+// feature's row is looked up and summed right here with the sink's lane
+// sum in registers (sink.put spelled out). The loop is written for 3-grams
+// only (the constant checks below fail to compile if the range changes).
+func (w *wordState) emit(s *sink, fs *[3]uint64, nf int, grams bool) {
 	const _, _ = uint(wordMinN-3) + uint(3-wordMinN), uint(wordMaxN-3) + uint(3-wordMaxN)
 	x := &w.mixes
-	x[0] = mixCaret
-	n := min(w.n, maxWord) + 1
-	x[n] = mixDollar
-	n++
-	nb, out, shift := s.nb, &s.buf, s.shift
-	// a, b: the first two runes' terms of the next 3-gram.
-	a, b := x[0], bits.RotateLeft64(x[1], 21)
-	for i := 2; i < n; i++ {
-		h := a ^ b ^ bits.RotateLeft64(x[i], 42) ^ ngramSeed[2]
-		// flushWord's reserve left room for the whole word; the mask
-		// (len(out) is a power of two) only spares the bounds check.
-		out[nb&(len(out)-1)] = uint32((h * mulB) >> shift)
-		nb++
-		a, b = x[i-1], bits.RotateLeft64(x[i], 21)
+	n := 2 // ngrams run over x[2:n]; none unless grams
+	if grams {
+		x[0] = mixCaret
+		n = min(w.n, maxWord) + 1
+		x[n] = mixDollar
+		n++
 	}
-	s.nb = nb
+	if s.collect {
+		for _, h := range fs[:nf] {
+			s.idx = append(s.idx, bucket(h, s.shift))
+		}
+		for i := 2; i < n; i++ {
+			h := x[i-2] ^ bits.RotateLeft64(x[i-1], 21) ^ bits.RotateLeft64(x[i], 42) ^ ngramSeed[2]
+			s.idx = append(s.idx, bucket(h, s.shift))
+		}
+		return
+	}
+	dir, lanes, shift := s.dir, s.lanes, s.shift
+	sum, left := s.sum, s.left
+	total := nf + n - 2
+	if total > left {
+		// Unpack early so that a word that fits in one lane sum (almost
+		// all of them) is added without a check per row.
+		s.sum, s.left = sum, left
+		s.unpack(laneBatch - left)
+		sum, left = 0, laneBatch
+	}
+	for _, h := range fs[:nf] {
+		sum += row(dir, lanes, bucket(h, shift))
+	}
+	// p, q: the mixes of the two runes before the next 3-gram's last one.
+	p, q := x[0], x[1]
+	if total <= left {
+		for _, c := range x[2:n] {
+			h := p ^ bits.RotateLeft64(q, 21) ^ bits.RotateLeft64(c, 42) ^ ngramSeed[2]
+			sum += row(dir, lanes, bucket(h, shift))
+			p, q = q, c
+		}
+		s.sum, s.left = sum, left-total
+		return
+	}
+	left -= nf
+	for _, c := range x[2:n] {
+		if left == 0 {
+			s.sum = sum
+			s.unpack(laneBatch)
+			sum, left = 0, laneBatch
+		}
+		h := p ^ bits.RotateLeft64(q, 21) ^ bits.RotateLeft64(c, 42) ^ ngramSeed[2]
+		sum += row(dir, lanes, bucket(h, shift))
+		left--
+		p, q = q, c
+	}
+	s.sum, s.left = sum, left
 }
 
 func mixRune(r rune) uint64 {
@@ -345,9 +314,6 @@ var hanSeed = [hanMaxN]uint64{seedHan, 0x3c6ef372fe94f82b}
 // ngramSeed separates n-grams of different lengths.
 var ngramSeed = [wordMaxN]uint64{0, 0, 0x2545f4914f6cdd1d}
 
-// maxWordFeatures bounds the n-grams of one word.
-const maxWordFeatures = (wordMaxN - wordMinN + 1) * (maxWord + 2)
-
 // decodeRune decodes the non-ASCII rune at text[i:] like
 // utf8.DecodeRuneInString, decoding the common valid three-byte sequences
 // (Han, most of the BMP) inline: a lead byte E1..EC or EE..EF followed by
@@ -361,6 +327,60 @@ func decodeRune(text string, i int) (rune, int) {
 		}
 	}
 	return utf8.DecodeRuneInString(text[i:])
+}
+
+// hanRun feeds the features of the run of Han characters that starts with
+// r, just decoded, and continues at text[i:]; it returns the index after
+// the run. Each character gives the n-grams ending at it, hashed like word
+// n-grams: the xor of the runes' mixes rotated by distance from it. Written
+// for 1- and 2-grams (the check fails to compile otherwise), with the
+// sink's lane sum in registers while scoring.
+func hanRun(text string, i int, r rune, s *sink) int {
+	const _ = uint(hanMaxN-2) + uint(2-hanMaxN)
+	dir, lanes, shift := s.dir, s.lanes, s.shift
+	sum, left := s.sum, s.left
+	x := mixRune(r)
+	prev, pair := uint64(0), false // the previous rune's mix, if any
+	for {
+		h1, h2 := x^seedHan, x^bits.RotateLeft64(prev, 21)^hanSeed[1]
+		switch {
+		case s.collect:
+			s.put(h1)
+			if pair {
+				s.put(h2)
+			}
+		case pair:
+			if left < 2 {
+				s.sum, s.left = sum, left
+				s.unpack(laneBatch - left)
+				sum, left = 0, laneBatch
+			}
+			sum += row(dir, lanes, bucket(h1, shift)) + row(dir, lanes, bucket(h2, shift))
+			left -= 2
+		default:
+			if left == 0 {
+				s.sum = sum
+				s.unpack(laneBatch)
+				sum, left = 0, laneBatch
+			}
+			sum += row(dir, lanes, bucket(h1, shift))
+			left--
+		}
+		// The run goes on while the next rune is Han.
+		if i == len(text) || text[i] < utf8.RuneSelf {
+			break
+		}
+		r2, size := decodeRune(text, i)
+		if !(r2 >= 0x4e00 && r2 <= 0x9fff || isHan(r2)) {
+			break
+		}
+		i += size
+		prev, pair, x = x, true, mixRune(r2)
+	}
+	if !s.collect {
+		s.sum, s.left = sum, left
+	}
+	return i
 }
 
 // ASCII byte classes for extract's fast path, derived at start-up from
@@ -404,7 +424,6 @@ var asciiTab = func() (t [utf8.RuneSelf]asciiInfo) {
 // extract feeds every feature of text to s.
 func extract(text string, s *sink) {
 	var w wordState
-	hanPrev, hanRun := uint64(0), false // mix of the previous rune, if it was Han
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
 			i++
@@ -429,7 +448,6 @@ func extract(text string, s *sink) {
 					i++
 				}
 				w.n, w.h, w.kind = n, h, kind
-				hanRun = false
 				continue
 			case asciiSep:
 				// A separator between digits stays inside the word (CAS, phones, amounts).
@@ -443,9 +461,8 @@ func extract(text string, s *sink) {
 				w.flush(s)
 			default:
 				w.flush(s)
-				s.emit(step(seedSymbol, uint64(e.fold)))
+				s.put(step(seedSymbol, uint64(e.fold)))
 			}
-			hanRun = false
 			continue
 		}
 		r, size := decodeRune(text, i)
@@ -455,31 +472,19 @@ func extract(text string, s *sink) {
 		han := r >= 0x4e00 && r <= 0x9fff
 		if !han && wordRune(r) {
 			w.add(r, mixRune(r), kindLetter)
-			hanRun = false
 			continue
 		}
 		w.flush(s)
 		if han || isHan(r) {
 			w.prevWord = 0
-			// n-grams ending at r, hashed like word n-grams: the xor of
-			// the runes' mixes rotated by distance from r. Written for
-			// 1- and 2-grams (the check fails to compile otherwise).
-			const _ = uint(hanMaxN-2) + uint(2-hanMaxN)
-			s.reserve(hanMaxN)
-			x := mixRune(r)
-			s.put(x ^ seedHan)
-			if hanRun {
-				s.put(x ^ bits.RotateLeft64(hanPrev, 21) ^ hanSeed[1])
-			}
-			hanPrev, hanRun = x, true
+			i = hanRun(text, i, r, s)
 			continue
 		}
-		hanRun = false
 		if ignorable(r) {
 			continue
 		}
-		s.emit(step(seedSymbol, uint64(r)))
+		s.put(step(seedSymbol, uint64(r)))
 	}
 	w.flush(s)
-	s.drain()
+	s.finish()
 }

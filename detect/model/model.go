@@ -67,7 +67,7 @@ func (m *Model) Scores(text string, out []float64) []float64 {
 		clear(out) // a nil or zero Model has learned nothing and flags nothing
 		return out
 	}
-	s := sink{shift: 64 - m.bucketsLog2, tab: &m.tab}
+	s := scoreSink(m.bucketsLog2, &m.tab)
 	extract(text, &s)
 	inv := 0.0
 	if s.n > 0 {

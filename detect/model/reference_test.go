@@ -288,9 +288,10 @@ func referenceTexts(t *testing.T) []string {
 		"a\u200db\ufe0fc", "ÀÉÎ ĀĒĪ", "m30 M30 4-ap 4-AP",
 	}
 	texts = append(texts, benchPosts...)
-	// Posts that cross the sink's buffer boundary at every offset, after
-	// each kind of feature (Han pair, symbol, word, shape, n-grams).
-	for k := range 3 * len(sink{}.buf) / 2 {
+	// Posts that cross the sink's lane-sum batches (laneBatch rows) at
+	// every offset, after each kind of feature (Han pair, symbol, word,
+	// shape, n-grams), many batches in.
+	for k := range 12 * laneBatch {
 		han := strings.Repeat("汉字", k/2) + strings.Repeat("汉", k%2)
 		texts = append(texts,
 			han+"💰@# word 12-34 usdt "+strings.Repeat("$", k%5),
@@ -408,5 +409,39 @@ func TestTableMatchesRows(t *testing.T) {
 				t.Fatalf("weight %d: lane %d sums to %d, want %d", w, c, got, want)
 			}
 		}
+	}
+}
+
+// TestLaneBatchesExtremeWeights scores with a model whose every bucket
+// holds extreme weights, so a lane sum that took one row too many before
+// unpacking would spill into the next category and change a score; the
+// texts cross the lane batches at every offset, after every kind of
+// feature.
+func TestLaneBatchesExtremeWeights(t *testing.T) {
+	const log2 = 10
+	rows := make([]uint64, 1<<log2)
+	for i := range rows {
+		w := int8(127)
+		if i%3 == 1 {
+			w = -128
+		}
+		rows[i] = pack([numCat]int8{w, -w - 1, w, w, -w - 1})
+	}
+	m := &Model{bucketsLog2: log2, rows: rows, tab: newTable(rows)}
+	for c := range m.cat {
+		// Small enough that no sum saturates the sigmoid.
+		m.cat[c] = catParams{scale: 1e-4 * float32(c+1), bias: 0.25, calA: 1, calB: -0.5}
+	}
+	texts := []string{"", "a", strings.Repeat("x", maxWord), strings.Repeat("汉", 40)}
+	for k := range 3 * laneBatch {
+		texts = append(texts,
+			strings.Repeat("汉字", k/2)+strings.Repeat("汉", k%2)+" word 12-34 "+strings.Repeat("$", k%5),
+			strings.Repeat("@", k)+"汉字字 transfer "+strings.Repeat("y", k%(maxWord+3)),
+			strings.Repeat("ab ", k)+"汉字 "+strings.Repeat("x", k%30)+" 0x"+strings.Repeat("f", k),
+			strings.Repeat("z", k%(maxWord+1))+" "+strings.Repeat("q1 ", k)+strings.Repeat("汉", k))
+	}
+	var out []float64
+	for _, s := range texts {
+		out = checkAgainstReference(t, m, s, out)
 	}
 }
