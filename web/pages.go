@@ -27,10 +27,22 @@ func loadPages() (*pageSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named partial_*.html are shared by every page and are not pages
+	// (go:embed skips names starting with "_").
+	var partials []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "partial_") {
+			b, err := fs.ReadFile(assets, n)
+			if err != nil {
+				return nil, err
+			}
+			partials = append(partials, string(b))
+		}
+	}
 	ps := &pageSet{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		base := strings.TrimSuffix(path.Base(n), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
 		body, err := fs.ReadFile(assets, n)
@@ -38,8 +50,10 @@ func loadPages() (*pageSet, error) {
 			return nil, err
 		}
 		t, err := template.New("layout").Parse(string(layout))
-		if err == nil {
-			_, err = t.Parse(string(body))
+		for _, src := range append(partials, string(body)) {
+			if err == nil {
+				_, err = t.Parse(src)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", n, err)

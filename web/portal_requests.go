@@ -2,11 +2,8 @@ package web
 
 import (
 	"errors"
-	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -313,21 +310,5 @@ func (s *Server) portalFile(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	defer func() { _ = rc.Close() }()
-	h := w.Header()
-	ct := att.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
-	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	if _, err := io.Copy(w, rc); err != nil {
-		// Headers are gone; a hash mismatch or read error can only cut the
-		// download short, which the client sees as a truncated file.
-		s.log.ErrorContext(r.Context(), "portal file download failed", "request", r.PathValue("id"), "err", err)
-	}
+	s.sendFile(w, r, rc, att)
 }
