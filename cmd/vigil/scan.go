@@ -10,6 +10,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -172,7 +174,7 @@ func scanStream(e *detect.Engine, in io.Reader, out io.Writer, workers int, bar 
 		// another goroutine and back cost more than decoding it.
 		ls := newLineScanner(e)
 		var buf []byte
-		readErr := eachLine(in, bar, func(n int, line []byte, _ bool) {
+		readErr := eachLine(in, bar, func(n int, line string, _ bool) {
 			var f bool
 			buf, f = ls.scan(n, line, buf[:0])
 			total++
@@ -225,7 +227,7 @@ func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, ba
 				b = nil
 			}
 		}
-		readErr = eachLine(in, bar, func(n int, line []byte, more bool) {
+		readErr = eachLine(in, bar, func(n int, line string, more bool) {
 			if b == nil {
 				b = &scanBatch{done: make(chan struct{})}
 			}
@@ -242,10 +244,11 @@ func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, ba
 		go func() {
 			ls := newLineScanner(e)
 			for b := range jobs {
+				text := string(b.text) // one allocation for the batch's ids and texts
 				start := 0
 				for i, n := range b.nums {
 					var f bool
-					b.out, f = ls.scan(n, b.text[start:b.ends[i]], b.out)
+					b.out, f = ls.scan(n, text[start:b.ends[i]], b.out)
 					if f {
 						b.failed++
 					}
@@ -270,37 +273,61 @@ func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, ba
 }
 
 // eachLine calls fn with every non-blank line of in (with its newline) and
-// its 1-based line number; line is valid only during the call, and more
-// reports whether further input is already buffered. It returns the read
-// error that ended the input, nil at EOF.
-func eachLine(in io.Reader, bar *progressbar.ProgressBar, fn func(n int, line []byte, more bool)) error {
-	r := bufio.NewReaderSize(in, 64<<10)
-	var long []byte
-	for n := 1; ; n++ {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: collect it.
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = r.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
+// its 1-based line number; more reports whether further input is already
+// buffered. It returns the read error that ended the input, nil at EOF.
+//
+// Input is read in blocks and every block of whole lines becomes one
+// string, whose substrings are the lines: the posts' ids and texts then
+// need no allocation of their own.
+func eachLine(in io.Reader, bar *progressbar.ProgressBar, fn func(n int, line string, more bool)) error {
+	buf := make([]byte, 0, readBlock)
+	n := 0
+	for {
+		if len(buf) == cap(buf) {
+			// A line longer than the buffer: make room for the rest of it.
+			buf = slices.Grow(buf, cap(buf))
 		}
-		if bar != nil {
-			_ = bar.Add(len(line))
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			fn(n, line, err == nil && r.Buffered() > 0)
+		m, err := in.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		// What was left from the last read holds no newline: search only
+		// the new bytes (a slow stream must not rescan a long line).
+		end := 0
+		if i := bytes.LastIndexByte(buf[len(buf)-m:], '\n'); i >= 0 {
+			end = len(buf) - m + i + 1
 		}
 		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				return err
+			end = len(buf) // the last line may lack its newline
+		}
+		if end > 0 {
+			block := string(buf[:end])
+			rest := len(buf) - end
+			for len(block) > 0 {
+				line := block
+				if i := strings.IndexByte(block, '\n'); i >= 0 {
+					line = block[:i+1]
+				}
+				block = block[len(line):]
+				n++
+				if bar != nil {
+					_ = bar.Add(len(line))
+				}
+				if len(strings.TrimSpace(line)) > 0 {
+					fn(n, line, len(block) > 0 || rest > 0)
+				}
 			}
-			return nil
+			buf = buf[:copy(buf, buf[end:])]
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
 		}
 	}
 }
+
+// readBlock is the size of eachLine's reads.
+const readBlock = 64 << 10
 
 // scanInput is the accepted shape of an input line; other fields are
 // ignored.
@@ -334,7 +361,7 @@ func newLineScanner(e *detect.Engine) *lineScanner {
 // scan decodes, scans and encodes line n, appending the output line to dst;
 // it reports whether the line failed (an error object was written instead
 // of a verdict).
-func (ls *lineScanner) scan(n int, line []byte, dst []byte) ([]byte, bool) {
+func (ls *lineScanner) scan(n int, line string, dst []byte) ([]byte, bool) {
 	fail := func(id, format string, a ...any) ([]byte, bool) {
 		ls.buf.Reset()
 		_ = ls.enc.Encode(scanError{ID: id, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, a...)})
@@ -345,7 +372,7 @@ func (ls *lineScanner) scan(n int, line []byte, dst []byte) ([]byte, bool) {
 		p = detect.Post{ID: fast.id, Text: fast.text, Lang: fast.lang, Surface: fast.surface}
 	} else {
 		var in scanInput
-		if err := json.Unmarshal(line, &in); err != nil {
+		if err := json.Unmarshal([]byte(line), &in); err != nil {
 			return fail("", "not a JSON object: %v", err)
 		}
 		if len(in.ID) == 0 || string(in.ID) == "null" {
