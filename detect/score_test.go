@@ -102,3 +102,19 @@ func hitRules(v Verdict) []string {
 	}
 	return ids
 }
+
+// TestNoRuleNoModel guards Engine.ScanInto's shortcut: it runs the model
+// only when some rule fired, which is right only while a post without any
+// rule hit scores 0 in every category whatever the model says. A change to
+// combine that lets the model score alone must also remove the shortcut.
+func TestNoRuleNoModel(t *testing.T) {
+	for _, handoff := range []bool{false, true} {
+		for _, evaded := range []bool{false, true} {
+			for p := -1.0; p <= 1; p += 0.05 {
+				if s := combine(0, handoff, evaded, p, false); s != 0 {
+					t.Fatalf("combine(0, handoff=%v, evaded=%v, p=%.2f, no rule) = %v, want 0", handoff, evaded, p, s)
+				}
+			}
+		}
+	}
+}
