@@ -51,6 +51,11 @@ type Builder struct {
 	main, cased View
 	leet        View
 	leetPos     []int
+	// latinEnds is latinViews' bitmap of one-character word ends.
+	latinEnds []uint64
+	// lowerMarks holds the main view's marks when lowerDirect adds case
+	// folding (otherwise main shares cased's maps).
+	lowerMarks []mark
 }
 
 // NewBuilder returns an empty Builder.

@@ -32,12 +32,13 @@ func (b *Builder) BuildLeet(original string) (*View, bool) {
 // when no token needs leet decoding. The views are owned by b and valid
 // until b's next call.
 func (b *Builder) Views(original string) (main, cased, leet *View) {
-	b.build(original, &b.cased, modeCased)
-	switch {
-	case b.viaDirect:
-		b.lowerDirect(&b.cased, &b.main)
-	case b.slow || !b.deriveLower(&b.cased, &b.main):
-		b.build(original, &b.main, modeLower)
+	switch lt, res := b.latinViews(original); res {
+	case latinBuilt:
+		b.slow, b.viaDirect, b.dw.leet = false, true, lt
+	case latinSpaced:
+		b.views(original, false) // direct would give up too
+	default:
+		b.views(original, true)
 	}
 	// direct found out on the way whether the leet pre-check passes.
 	if b.viaDirect && !b.dw.leet {
@@ -47,6 +48,18 @@ func (b *Builder) Views(original string) (main, cased, leet *View) {
 		leet = &b.leet
 	}
 	return &b.main, &b.cased, leet
+}
+
+// views builds b.cased and b.main through direct (unless tryDirect is
+// false) or the general pipeline.
+func (b *Builder) views(original string, tryDirect bool) {
+	b.buildVia(original, &b.cased, modeCased, tryDirect)
+	switch {
+	case b.viaDirect:
+		b.lowerDirect(&b.cased, &b.main)
+	case b.slow || !b.deriveLower(&b.cased, &b.main):
+		b.buildVia(original, &b.main, modeLower, tryDirect)
+	}
 }
 
 // buildLeet builds the leet view: Build's view with leet decoding on top.
@@ -63,18 +76,21 @@ func (b *Builder) buildLeet(original string, v *View) bool {
 // in b.dw.folds change.
 func (b *Builder) lowerDirect(cased, out *View) {
 	t := cased.Text
-	out.pieces = append(out.pieces[:0], cased.pieces...)
+	// The maps are shared, not copied: a Builder's views are read-only and
+	// live only until its next call. The marks with case folding added go
+	// to a buffer of their own, never one cased may use.
+	out.pieces = cased.pieces
 	out.start, out.end, out.tr = out.start[:0], out.end[:0], out.tr[:0]
-	out.compact = true
+	out.compact, out.caseOf = true, ""
 	out.origLen = cased.origLen
 	out.applied = cased.applied
 	out.Text = t
 	if len(b.dw.folds) == 0 {
-		out.marks = append(out.marks[:0], cased.marks...)
+		out.marks = cased.marks
 		return // nothing to fold: the text is shared
 	}
 	buf := append(b.buf[:0], t...)
-	cm, marks, k := cased.marks, out.marks[:0], 0
+	cm, marks, k := cased.marks, b.lowerMarks[:0], 0
 	for _, f := range b.dw.folds {
 		p, e := int(f), int(f)+1
 		if c := buf[p]; c < utf8.RuneSelf {
@@ -98,6 +114,7 @@ func (b *Builder) lowerDirect(cased, out *View) {
 		marks = append(marks, mark{p: int32(p), e: int32(e), tr: uint16(CaseFold)})
 	}
 	out.marks = append(marks, cm[k:]...)
+	b.lowerMarks = out.marks
 	b.buf = buf
 	out.Text = string(buf)
 	out.applied |= CaseFold

@@ -109,7 +109,7 @@ func (w *dwriter) finish(v *View) {
 		w.flush(w.p)
 		v.Text = string(w.buf[:w.p])
 	}
-	v.pieces, v.marks = w.pieces, w.marks
+	v.pieces, v.marks, v.caseOf = w.pieces, w.marks, ""
 	v.start, v.end, v.tr = v.start[:0], v.end[:0], v.tr[:0]
 	v.compact = true
 	v.origLen = len(w.s)

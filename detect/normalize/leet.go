@@ -53,79 +53,95 @@ func leetTokenRune(r rune) bool {
 // pill code (m30s, a320neo), not leet; user@example.org is an e-mail
 // address, not leet.
 func leetPositions(dst []int, text string) []int {
-	n := len(text)
-	for k := 0; k < n; {
-		r, size := utf8.DecodeRuneInString(text[k:])
-		if !leetTokenRune(r) {
-			k += size
-			continue
+	// Only a token holding a leet character right after a letter can
+	// qualify (see leetCandidate), so the scan jumps from one such place to
+	// the next and looks at the token around it; text is valid UTF-8 (a
+	// view), so the token found backwards is the one a forward scan finds.
+	for k := 0; ; {
+		i := nextLeetCandidate(text, max(k, 1))
+		if i < 0 {
+			return dst
 		}
-		// Scan the token [k,m), counting runes and finding its letters.
-		m := k
-		runes, firstL, lastL, other, at, hasLeet := 0, -1, -1, false, false, false
-		digitRuns, runLen, longRun := 0, 0, false
-		for m < n {
-			r, size = utf8.DecodeRuneInString(text[m:])
+		start := i
+		for start > k {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
 			if !leetTokenRune(r) {
 				break
 			}
-			if r >= '0' && r <= '9' {
-				if runLen == 0 {
-					digitRuns++
-				}
-				runLen++
-				longRun = longRun || runLen > 1
-			} else {
-				runLen = 0
-			}
-			switch {
-			case r == '@':
-				at, hasLeet = true, true
-			case r == '$':
-				hasLeet = true
-			case r >= '0' && r <= '9':
-				if leetOf(r) == 0 {
-					other = true
-				} else {
-					hasLeet = true
-				}
-			default:
-				if firstL < 0 {
-					firstL = m
-				}
-				lastL = m
-			}
-			runes++
-			m += size
+			start -= size
 		}
-		tok := text[k:m]
-		switch {
-		case !hasLeet, firstL < 0, other, runes > maxLeetToken,
-			digitRuns == 1 && longRun && !at && !strings.ContainsRune(tok, '$'), // m30s, a320neo: a code
-			len(tok) > 2 && tok[0] == '0' && tok[1] == 'x',
-			at && m+1 < n && text[m] == '.' && isAlnum(rune(text[m+1])):
-			k = m
-			continue
-		}
-		interior := false
-		for x := firstL + 1; x < lastL; x++ {
-			if leetOf(rune(text[x])) != 0 {
-				interior = true
-				break
-			}
-		}
-		if interior {
-			for x := k; x < m; x++ {
-				c := text[x]
-				if leetOf(rune(c)) == 0 || ((c == '@' || c == '$') && (x < firstL || x > lastL)) {
-					continue
-				}
-				dst = append(dst, x)
-			}
-		}
-		k = m
+		dst, k = leetToken(dst, text, start)
 	}
-	return dst
+}
+
+// leetToken appends the leet characters to decode in the token (a maximal
+// run of leetTokenRune) that starts at byte k of text, and returns the end
+// of the token.
+func leetToken(dst []int, text string, k int) ([]int, int) {
+	n := len(text)
+	// Scan the token [k,m), counting runes and finding its letters.
+	m := k
+	runes, firstL, lastL, other, at, hasLeet := 0, -1, -1, false, false, false
+	digitRuns, runLen, longRun := 0, 0, false
+	for m < n {
+		r, size := utf8.DecodeRuneInString(text[m:])
+		if !leetTokenRune(r) {
+			break
+		}
+		if r >= '0' && r <= '9' {
+			if runLen == 0 {
+				digitRuns++
+			}
+			runLen++
+			longRun = longRun || runLen > 1
+		} else {
+			runLen = 0
+		}
+		switch {
+		case r == '@':
+			at, hasLeet = true, true
+		case r == '$':
+			hasLeet = true
+		case r >= '0' && r <= '9':
+			if leetOf(r) == 0 {
+				other = true
+			} else {
+				hasLeet = true
+			}
+		default:
+			if firstL < 0 {
+				firstL = m
+			}
+			lastL = m
+		}
+		runes++
+		m += size
+	}
+	tok := text[k:m]
+	switch {
+	case !hasLeet, firstL < 0, other, runes > maxLeetToken,
+		digitRuns == 1 && longRun && !at && !strings.ContainsRune(tok, '$'), // m30s, a320neo: a code
+		len(tok) > 2 && tok[0] == '0' && tok[1] == 'x',
+		at && m+1 < n && text[m] == '.' && isAlnum(rune(text[m+1])):
+		return dst, m
+	}
+	interior := false
+	for x := firstL + 1; x < lastL; x++ {
+		if leetOf(rune(text[x])) != 0 {
+			interior = true
+			break
+		}
+	}
+	if interior {
+		for x := k; x < m; x++ {
+			c := text[x]
+			if leetOf(rune(c)) == 0 || ((c == '@' || c == '$') && (x < firstL || x > lastL)) {
+				continue
+			}
+			dst = append(dst, x)
+		}
+	}
+	return dst, m
 }
 
 // leetByte marks the leet characters ('0' '1' '3' '4' '5' '7' '@' '$').
@@ -145,22 +161,28 @@ var leetByte = func() (t [256]bool) {
 // was needed for none of them, but nearly every one has a digit or a
 // non-ASCII byte.
 func leetCandidate(text string) bool {
-	for i := 1; i < len(text); i++ {
+	return nextLeetCandidate(text, 1) >= 0
+}
+
+// nextLeetCandidate returns the first byte i >= from (from >= 1) of text
+// holding a leet character right after a letter, or -1.
+func nextLeetCandidate(text string, from int) int {
+	for i := from; i < len(text); i++ {
 		if !leetByte[text[i]] {
 			continue
 		}
 		p := text[i-1]
 		if p < utf8.RuneSelf {
 			if asciiClass[p]&clsLetter != 0 {
-				return true
+				return i
 			}
 			continue
 		}
 		if r, _ := utf8.DecodeLastRuneInString(text[:i]); isLatin(r) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // deriveLeet makes the leet view from the main view: leet decoding swaps

@@ -102,7 +102,12 @@ func grow[T any](x []T, n int) []T {
 // again on its own output and composes the offset maps, so that
 // Build(Build(s).Text).Text == Build(s).Text.
 func (b *Builder) build(s string, v *View, m mode) {
-	if b.direct(s, v, m) {
+	b.buildVia(s, v, m, true)
+}
+
+// buildVia is build, trying the one-pass path first only if tryDirect.
+func (b *Builder) buildVia(s string, v *View, m mode, tryDirect bool) {
+	if tryDirect && b.direct(s, v, m) {
 		b.slow, b.viaDirect = false, true
 		return
 	}

@@ -85,6 +85,9 @@ func (v *View) origEnd(q int) int {
 
 // compactTransforms is Transforms over marks; 0 <= start < end <= len(Text).
 func (v *View) compactTransforms(start, end int) Transform {
+	if v.caseOf != "" {
+		return v.caseTransforms(start, end)
+	}
 	ms := v.marks
 	// First mark ending after start (marks are sorted and disjoint).
 	lo, hi := 0, len(ms)
@@ -135,6 +138,17 @@ func (v *View) expand(out *View) {
 		}
 	}
 	clear(tr)
+	if v.caseOf != "" {
+		for q := 0; q < n; {
+			_, size := utf8.DecodeRuneInString(v.Text[q:])
+			if v.Text[q:q+size] != v.caseOf[q:q+size] {
+				for x := q; x < q+size; x++ {
+					tr[x] = uint16(CaseFold)
+				}
+			}
+			q += size
+		}
+	}
 	for _, mk := range v.marks {
 		tr[mk.p] = mk.tr
 		for q := mk.p + 1; q < mk.e; q++ {
@@ -142,5 +156,21 @@ func (v *View) expand(out *View) {
 		}
 	}
 	out.start, out.end, out.tr = start, end, tr
-	out.compact = false
+	out.compact, out.caseOf = false, ""
+}
+
+// caseTransforms is compactTransforms for a view whose marks caseOf stands
+// in for: CaseFold when a character overlapping [start,end) differs.
+func (v *View) caseTransforms(start, end int) Transform {
+	t := v.Text
+	for start > 0 && !utf8.RuneStart(t[start]) {
+		start--
+	}
+	for end < len(t) && !utf8.RuneStart(t[end]) {
+		end++
+	}
+	if t[start:end] != v.caseOf[start:end] {
+		return CaseFold
+	}
+	return 0
 }

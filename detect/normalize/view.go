@@ -14,7 +14,9 @@
 // that gives byte-for-byte the same view as the full pipeline (builder.go,
 // spacing.go, confusable.go, render.go) and stores its offset map as runs
 // rather than per byte (runs.go); tests and the fuzz target check that
-// equivalence, maps included. Tables come from shared data
+// equivalence, maps included. Builder.Views first tries a whole-post pass
+// for text of only ASCII and Latin-1 (latin.go), which gives byte for byte
+// direct's views with less work. Tables come from shared data
 // through gen.go.
 package normalize
 
@@ -86,6 +88,12 @@ type View struct {
 	compact bool
 	pieces  []piece
 	marks   []mark
+	// caseOf, when set (compact views of latinViews only), stands in for
+	// marks: the text differs from caseOf, byte for byte the same length,
+	// exactly in the characters case folding changed, and nothing else
+	// changed. Building the marks would cost a pass most posts never need.
+	// It is read only while compact.
+	caseOf string
 }
 
 // Orig maps the normalised byte span [start,end) to the original byte span
