@@ -159,3 +159,74 @@ func TestRound3Mechanisms(t *testing.T) {
 		}
 	}
 }
+
+// TestRound4BulkCash holds the H49 probes: bulk_cash posts that never say
+// "cash", written for this test by mechanism (couriers paid per trip or bag,
+// counting and sealing, small-bill swaps, structured deposits, undeclared
+// carries, chip walking, token bills in new words) in zh-Hans, zh-Hant and
+// Cantonese, es, en and pinyin, and the look-alikes of brief.md §2 that must
+// stay clean. flag: a precise rule flags it with the rules alone; touch: only
+// a broad bulk_cash rule fires (the model decides, rules/broad.yaml).
+func TestRound4BulkCash(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOnly := New(e.Pack(), nil, Options{})
+	flag := []string{
+		"pao yi tang gei 800, bang mang song ji ge bao, bie da kai",
+		"跑一趟给800，帮忙送几个包，东西别打开",
+		"散紙換大牛，幾多都得，唔使去銀行",
+		"cambiamos billete chico por grande, cualquier cantidad, nos vemos en persona",
+		"搵人去唔同銀行入錢，每次唔好過一萬，日結",
+		"si vas pa Guatemala llévate unos fajos en la faja, no declares nada, te damos 500",
+		"bring a George, last 4 digits gotta match what I text you, then grab the bag",
+		"拍张一块美金给我，来人拿同一张对号再交东西",
+		"mándame foto del billete de a dólar, el muchacho trae el mismo y te da la mochila",
+	}
+	touch := []string{
+		"幫手拎兩個旅行袋過去，每程俾你八百，唔使知係乜",
+		"need hands to count and seal, bring your own machine, paid by the night",
+		"晚上来几个人帮忙点数、过机、抽真空封好，一晚五百",
+		"搵兩個人今晚幫手點數同埋真空封袋，一晚俾你六百",
+		"need ppl to drop 9 stacks at a few banks, keep each one under the line, paid same day",
+		"deposit 8 grand at each branch this week, different banks, we give you the money",
+		"帮忙去赌场换码，玩几把再兑回来，给你提成",
+		"te damos fichas en el casino, juegas poquito y las cobras, te quedas con 2%",
+		"send me a pic of a single, my man will show the same one when he hands over",
+	}
+	clean := []string{
+		"Can the bank swap my 20s for 100s? going on vacation",
+		"Moving company: we drive your boxes from Charlotte to Atlanta, $600 per trip, licensed and insured",
+		"搬家公司，帮忙送几个包，跑一趟给800，专业打包",
+		"搬屋公司：幫手搬幾個箱，每程八百，有牌照",
+		"se busca repartidor con moto, entrega de paquetes, pago por viaje",
+		"Vegas trip: cashed out my chips at the cage, up 300",
+		"赌场筹码收藏，澳门老筹码出售",
+		"Selling 1957 silver certificate dollar bill, serial number star note",
+		"Vacuum sealer for sale, barely used, seals bags for meat, $40",
+		"Need help counting inventory and packing boxes at our warehouse, $18/hr",
+		"Tip: deposit your paycheck at any branch, the limit for mobile deposit is 10k",
+		"出入境携带现金超过两万元人民币需要申报",
+		"🚗💨 road trip tomorrow 7am 📍 Grand Canyon 🧳",
+		"Company travel policy: per diem $60 a day, receipts for anything over $75",
+	}
+	for _, s := range flag {
+		if v := rulesOnly.Scan(Post{Text: s}); !slices.Equal(v.Categories, []string{"bulk_cash"}) {
+			t.Errorf("flag %q: got %v (rules %v), want [bulk_cash]", s, v.Categories, hitRules(v))
+		}
+	}
+	for _, s := range touch {
+		if v := rulesOnly.Scan(Post{Text: s}); v.Scores["bulk_cash"] <= 0 {
+			t.Errorf("touch %q: no bulk_cash rule fired (rules %v)", s, hitRules(v))
+		}
+	}
+	for _, s := range clean {
+		if v := rulesOnly.Scan(Post{Text: s}); v.Scores["bulk_cash"] > 0 {
+			t.Errorf("clean %q: bulk_cash rule fired (rules %v)", s, hitRules(v))
+		}
+		if v := e.Scan(Post{Text: s}); len(v.Categories) > 0 {
+			t.Errorf("clean %q: flagged %v by the default engine (rules %v)", s, v.Categories, hitRules(v))
+		}
+	}
+}

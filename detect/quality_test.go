@@ -208,8 +208,9 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //
 //	blind15, rules rp-d9625291181c: P 0.981 R 0.920, ml 0.91 bulk 0.75 crypto 0.88 drug 0.96 prec 1.00
 //	blind15, rules rp-1b57f579caec: P 0.981 R 0.929, ml 0.94 bulk 0.75 crypto 0.88 drug 0.96 prec 1.00
+//	blind15, rules rp-085e7599ab76 (H49, bulk_cash by mechanism, text unread): P 0.981 R 0.938, bulk 0.78
 //
-// Floors just under the second line.
+// Floors just under the last line.
 var heldOutSets = map[string]floors{
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
@@ -218,8 +219,8 @@ var heldOutSets = map[string]floors{
 		"ml_broker": 0.81, "bulk_cash": 0.95, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.95,
 	}},
-	"blind15": {precision: 0.97, recall: 0.92, catRecall: 0.74, perCat: map[string]float64{
-		"ml_broker": 0.94, "bulk_cash": 0.74, "crypto_cashout": 0.87,
+	"blind15": {precision: 0.97, recall: 0.93, catRecall: 0.74, perCat: map[string]float64{
+		"ml_broker": 0.94, "bulk_cash": 0.77, "crypto_cashout": 0.87,
 		"drug_sale": 0.95, "precursor_sale": 0.99,
 	}},
 	"blind14": {precision: 0.98, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
@@ -285,9 +286,11 @@ func qualityRows(t *testing.T) []Labelled {
 	return rows
 }
 
-// assertQuality scans rows with the default engine, logs the full report
-// and fails below the floors f.
-func assertQuality(t *testing.T, name string, rows []Labelled, f floors) {
+// assertQuality scans rows with the default engine, logs the report and
+// fails below the floors f. For a held-out set the log leaves out the
+// misses and false alarms: a failing floor must not show its texts to
+// whoever is tuning the rules, or the set stops being held out.
+func assertQuality(t *testing.T, name string, rows []Labelled, f floors, heldOut bool) {
 	t.Helper()
 	e, err := Default()
 	if err != nil {
@@ -299,8 +302,12 @@ func assertQuality(t *testing.T, name string, rows []Labelled, f floors) {
 	}
 	rep := Evaluate(rows, pred)
 	rep.Threshold = e.Threshold()
+	shown := rep
+	if heldOut {
+		shown.Misses, shown.FalseAlarms = nil, nil
+	}
 	var b strings.Builder
-	if err := rep.WriteText(&b); err != nil {
+	if err := shown.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s:\n%s", name, b.String())
@@ -322,7 +329,7 @@ func assertQuality(t *testing.T, name string, rows []Labelled, f floors) {
 }
 
 func TestQualityDevSet(t *testing.T) {
-	assertQuality(t, "dev set", loadDev(t), issueFloors)
+	assertQuality(t, "dev set", loadDev(t), issueFloors, false)
 }
 
 func TestQualityIndependentSets(t *testing.T) {
@@ -330,12 +337,12 @@ func TestQualityIndependentSets(t *testing.T) {
 	for _, name := range tunedSets {
 		rows = append(rows, qualitySet(t, name)...)
 	}
-	assertQuality(t, "tuned quality sets", rows, issueFloors)
+	assertQuality(t, "tuned quality sets", rows, issueFloors, false)
 }
 
 func TestQualityHeldOutSets(t *testing.T) {
 	for name, f := range heldOutSets {
-		assertQuality(t, name+" (held out)", qualitySet(t, name), f)
+		assertQuality(t, name+" (held out)", qualitySet(t, name), f, true)
 	}
 }
 
