@@ -142,8 +142,11 @@ func scanCAS(text string, i int) (end int, norm string, valid bool, ok bool) {
 func (e *Extractor) extractCAS() {
 	t := e.s.text
 	next := 0
-	for _, i := range e.s.numStarts {
+	for k, i := range e.s.numStarts {
 		if i < next || i > 0 && wordByte(t[i-1]) {
+			continue
+		}
+		if !casMayStart(t, i, e.s.numEnds[k]) {
 			continue
 		}
 		// A preceding '-', '.', '/' or '+' joins this to a longer code, version or phone.
@@ -170,6 +173,24 @@ func (e *Extractor) extractCAS() {
 		}
 		e.add(CAS, i, end, norm, valid, detail)
 	}
+}
+
+// casMayStart reports whether scanCAS can read a CAS number from the digit run t[i:end]:
+// most runs fail this cheap test. scanCAS reads the whole run as the first group, which needs
+// two to seven digits and then a dash after at most two spaces, or is the first digit of the
+// spaced-out form ("1 0 3 - 6 3 - 9").
+func casMayStart(t string, i, end int) bool {
+	switch n := end - i; {
+	case n == 1:
+		return end+1 < len(t) && t[end] == ' ' && isDigit(t[end+1])
+	case n > 7:
+		return false
+	}
+	p := end
+	for p < len(t) && t[p] == ' ' && p-end < 2 {
+		p++
+	}
+	return dashAt(t, p) > 0
 }
 
 // looksLikeDate reports CAS-shaped strings such as 2024-03-1 (year, month, day).

@@ -1,6 +1,9 @@
 package indicator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestValidCAS(t *testing.T) {
 	for s, ok := range map[string]bool{
@@ -59,4 +62,38 @@ func TestExtractCAS(t *testing.T) {
 		{text: "score 3-2, ratio 10-20-1, pages 123-45-6", only: CAS},
 		{text: "CAS 123-45-6", want: []want{{CAS, "123-45-6", "123-45-6", false, "check digit"}}},
 	})
+}
+
+// TestCASMayStart checks the pre-filter of extractCAS against scanCAS on every string of up
+// to nine symbols over a digit, a space, dashes and a letter: wherever scanCAS reads a number
+// from the start of a digit run, casMayStart must let it through.
+func TestCASMayStart(t *testing.T) {
+	syms := []string{"1", " ", "-", "x", "–"}
+	var rec func(s string, depth int)
+	rec = func(s string, depth int) {
+		for i := 0; i < len(s); i++ {
+			if !isDigit(s[i]) || i > 0 && isDigit(s[i-1]) {
+				continue
+			}
+			end := i
+			for end < len(s) && isDigit(s[end]) {
+				end++
+			}
+			if _, _, _, ok := scanCAS(s, i); ok && !casMayStart(s, i, end) {
+				t.Fatalf("%q at %d: scanCAS reads a number, casMayStart says no", s, i)
+			}
+		}
+		if depth == 9 {
+			return
+		}
+		for _, c := range syms {
+			rec(s+c, depth+1)
+		}
+	}
+	rec("", 0)
+	for _, s := range []string{"21409-26-7", "1 0 3 - 6 3 - 9", "21409 - 26 - 7", "21409–26–7", "1234567-89-0"} {
+		if !casMayStart(s, 0, strings.IndexAny(s, " -–")) {
+			t.Errorf("%q: rejected", s)
+		}
+	}
 }

@@ -56,6 +56,13 @@ type dict struct {
 	tabLists   [][]int32                // keyword indices, longest first
 	tabMask    uint32
 	listByKey  map[uint32][]int32 // used while building only
+	// exactOnly marks the wordSlots that only case-sensitive keywords (LA, NYC) occupy, and
+	// exactBits holds those keywords' first words unfolded, by wordSlot of rawWordKey: "la"
+	// and "La" pass wordBits for LA, but fail here without reading the keyword list.
+	exactOnly, exactBits [wordSlots / 64]uint64
+	// twoByteQuiet: no rune of two UTF-8 bytes (accented Latin letters) has a flag, so the
+	// pre-scan may pass over one without a look.
+	twoByteQuiet bool
 }
 
 const (
@@ -108,15 +115,29 @@ func (d *dict) setRuneFlag(r rune, f uint64) {
 	d.setRuneMaybe(r)
 }
 
-// runeSlot hashes a rune for the runeMaybe filter.
-func runeSlot(r rune) uint32 { return uint32(r) * 0x9E3779B1 >> (32 - runeSlotBits) }
+// runeSlot hashes the three bytes of a rune's UTF-8 encoding, little-endian in v, for the
+// runeMaybe filter: the pre-scan probes it without decoding the rune.
+func runeSlot(v uint32) uint32 { return v * 0x9E3779B1 >> (32 - runeSlotBits) }
 
-func (d *dict) setRuneMaybe(r rune) { k := runeSlot(r); d.runeMaybe[k/64] |= 1 << (k % 64) }
+// setRuneMaybe enters r in the runeMaybe filter. Only three-byte runes are probed there:
+// the others always take the full path.
+func (d *dict) setRuneMaybe(r rune) {
+	var b [4]byte
+	if utf8.EncodeRune(b[:], r) != 3 {
+		return
+	}
+	k := runeSlot(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16)
+	d.runeMaybe[k/64] |= 1 << (k % 64)
+}
 
-// runeMayFlag reports whether the rune r may need a look: it has flags or is '＠'. The filter
-// is small enough to stay in the first-level cache between posts, unlike runeFlags; most
-// Chinese characters fail it and are passed over with this one probe.
-func (d *dict) runeMayFlag(r rune) bool { k := runeSlot(r); return d.runeMaybe[k/64]&(1<<(k%64)) != 0 }
+// runeMayFlag3 reports whether the three-byte rune whose encoding is v (little-endian) may
+// need a look: it has flags or is '＠'. The filter is small enough to stay in the first-level
+// cache between posts, unlike runeFlags; most Chinese characters fail it and are passed over
+// with this one probe.
+func (d *dict) runeMayFlag3(v uint32) bool {
+	k := runeSlot(v)
+	return d.runeMaybe[k/64]&(1<<(k%64)) != 0
+}
 
 func (d *dict) wordBit(k uint32) bool { return d.wordBits[k/64]&(1<<(k%64)) != 0 }
 
@@ -191,6 +212,7 @@ func buildDict() *dict {
 			addKw(keyword{text: a, kind: kwCity, city: int16(ci), exact: exact})
 		}
 	}
+	var exactCand, folded [wordSlots / 64]uint64
 	for i, k := range d.kws {
 		key, isRune := dictKey(k.text)
 		switch {
@@ -212,6 +234,13 @@ func buildDict() *dict {
 			d.firstLen[firstSlot(k.text, 0, n)] |= 1 << min(n, 15)
 			ws := wordSlot(key)
 			d.wordBits[ws/64] |= 1 << (ws % 64)
+			if k.exact {
+				exactCand[ws/64] |= 1 << (ws % 64)
+				rs := wordSlot(rawWordKey(k.text, 0, n))
+				d.exactBits[rs/64] |= 1 << (rs % 64)
+			} else {
+				folded[ws/64] |= 1 << (ws % 64)
+			}
 			var b1, b2 byte
 			if n < len(k.text) {
 				b1 = k.text[n]
@@ -224,10 +253,19 @@ func buildDict() *dict {
 		}
 		d.listByKey[key] = append(d.listByKey[key], int32(i))
 	}
+	for k := range d.exactOnly {
+		d.exactOnly[k] = exactCand[k] &^ folded[k]
+	}
 	for _, r := range hanNumerals {
 		d.setRuneFlag(r, runeNumeral)
 	}
 	d.setRuneMaybe('＠')
+	d.twoByteQuiet = true
+	for r := rune(0x80); r < 0x800; r++ {
+		if d.runeFlag(r) != 0 {
+			d.twoByteQuiet = false
+		}
+	}
 	size := uint32(64)
 	for size < uint32(4*len(d.listByKey)) {
 		size *= 2

@@ -11,6 +11,11 @@ import (
 func (e *Extractor) extractChineseAmounts() {
 	t := e.s.text
 	for _, start := range e.s.hanNums {
+		// parseHanNumber needs at least two numerals in a row, and most runs are a lone 一
+		// (一起, 一下). Every numeral is three bytes long.
+		if r, _ := utf8.DecodeRuneInString(t[min(start+3, len(t)):]); hanDigit(r) < 0 && hanUnit(r) == 0 {
+			continue
+		}
 		val, end, ok := parseHanNumber(t, start)
 		if !ok || val <= 0 {
 			continue

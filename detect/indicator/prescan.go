@@ -2,7 +2,6 @@ package indicator
 
 import (
 	"math/bits"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -39,6 +38,11 @@ func digitLanes(w uint64) uint64 {
 	return (w + (0x80-'0')*lanes01) &^ (w + (0x80-'9'-1)*lanes01) & lanes80
 }
 
+// rangeLanes marks the lanes of w holding a byte in lo…hi.
+func rangeLanes(w uint64, lo, hi byte) uint64 {
+	return (w + uint64(0x80-lo)*lanes01) &^ (w + uint64(0x80-hi-1)*lanes01) & lanes80
+}
+
 func letterLanes(w uint64) uint64 {
 	x := w | 0x20*lanes01 // fold upper case; no other byte folds into a…z
 	return (x + (0x80-'a')*lanes01) &^ (x + (0x80-'z'-1)*lanes01) & lanes80
@@ -58,25 +62,30 @@ func movemask(x uint64) uint64 { return (x >> 7) * 0x0102040810204080 >> 56 }
 // dictionary keywords.
 //
 // The text is read in blocks of 64 bytes. Lane arithmetic on eight bytes at a time gives one
-// bit per byte for word bytes, digits, '+' and non-ASCII bytes; the loop then visits only
-// events: starts of digit runs, starts of words (the only places a Latin keyword can start,
-// and where an address-length token can start), '+' (for "+V") and the starts of non-ASCII
-// stretches, whose runes are decoded one by one.
+// bit per byte for word bytes, digits and non-ASCII bytes, and tells whether the block holds
+// any of the rare bytes ('@', brackets, '+'), which are then looked up one by one. The loop
+// then visits only events: starts of digit runs, starts of words that pass a first keyword
+// filter or are long enough for an address (the only places a Latin keyword or an
+// address-length token can start), '+' (for "+V") and the starts of non-ASCII stretches,
+// whose runes are read one by one (two by two in runs of quiet Chinese characters).
 func (s *scanState) prescan() {
 	t := s.text
 	d := kwDict
 	kwUntil := 0                             // inside a keyword match: do not start another one
 	runesTo := 0                             // runes has read up to here
 	var prevWord, prevDigit, prevHigh uint64 // bit 0: the byte before the block was one
-	var atLanes, bracketLanes uint64
 	for base := 0; base < len(t); base += 64 {
-		var wordM, digitM, highM, plusM uint64
+		var wordM, digitM, highM, plusM, rare uint64
 		for g := 0; g < 64 && base+g < len(t); g += 8 {
 			var w uint64
 			if base+g+8 <= len(t) {
 				w = le64(t[base+g : base+g+8])
+			} else if len(t) >= 8 {
+				// The last eight bytes, shifted so that the bytes past the end read as zero,
+				// which are in no class.
+				w = le64(t[len(t)-8:]) >> (8 * (base + g + 8 - len(t)))
 			} else {
-				w = load8(t, base+g) // zero bytes past the end are in no class
+				w = load8(t, base+g)
 			}
 			ascii := ^w & lanes80
 			if ascii == 0 {
@@ -88,16 +97,18 @@ func (s *scanState) prescan() {
 			w7 := w & lanes7F
 			dg := digitLanes(w7) & ascii
 			wb := (dg | letterLanes(w7) | byteLanes(w7, '_')) & ascii
-			plus := byteLanes(w7, '+') & ascii
-			// Flags for bytes too rare to track one by one: '@', '(' and '[' '{' (0x5B|0x20 is '{').
-			atLanes |= byteLanes(w7, '@') & ascii
-			bracketLanes |= (byteLanes(w7, '(') | byteLanes(w7|0x20*lanes01, '{')) & ascii
+			// Bytes too rare to track one by one: '@', '(', '[', '{' and '+'. One accumulator
+			// tells whether the block needs a closer look, and may say so for a few others:
+			// '(' … '+' is a range with ')' and '*', and case folding takes '@' to '`' and
+			// '[' to '{'.
+			x := w7 | 0x20*lanes01
+			rare |= (rangeLanes(w7, '(', '+') | byteLanes(x, '`') | byteLanes(x, '{')) & ascii
 			wordM |= movemask(wb) << g
 			digitM |= movemask(dg) << g
 			highM |= movemask(w&lanes80) << g
-			if plus != 0 {
-				plusM |= movemask(plus) << g
-			}
+		}
+		if rare != 0 {
+			plusM = s.rareBytes(base)
 		}
 		for st := digitM &^ (digitM<<1 | prevDigit); st != 0; st &= st - 1 {
 			j := bits.TrailingZeros64(st)
@@ -112,8 +123,30 @@ func (s *scanState) prescan() {
 			s.numStarts = append(s.numStarts, base+j)
 			s.numEnds = append(s.numEnds, end)
 		}
-		wordStarts := wordM &^ (wordM<<1 | prevWord)
-		ev := wordStarts | highM&^(highM<<1|prevHigh) | plusM
+		// Of the word starts, only those that may start a Latin keyword (by latinFirst) or an
+		// address-length token become events; this tight pass sorts them out, so that most
+		// words cost no trip through the event loop below, which decides exactly.
+		var wordEv uint64
+		for st := wordM &^ (wordM<<1 | prevWord); st != 0; st &= st - 1 {
+			j := bits.TrailingZeros64(st)
+			p := base + j
+			var n int
+			if rest := ^wordM >> j; rest != 0 {
+				n = bits.TrailingZeros64(rest)
+			} else {
+				n = wordEnd(t, base+64) - p
+			}
+			var c1 byte
+			if n > 1 {
+				c1 = t[p+1]
+			}
+			keep := uint64(d.firstLen[int(t[p]&31)<<5|int(c1&31)] >> min(n, 15) & 1)
+			if n >= 14 {
+				keep = 1
+			}
+			wordEv |= keep << j
+		}
+		ev := wordEv | highM&^(highM<<1|prevHigh) | plusM
 		prevWord, prevDigit, prevHigh = wordM>>63, digitM>>63, highM>>63
 		for ; ev != 0; ev &= ev - 1 {
 			j := bits.TrailingZeros64(ev)
@@ -122,6 +155,11 @@ func (s *scanState) prescan() {
 			switch {
 			case p < runesTo:
 				// inside the runes and punctuation runes has read
+			case c >= 0xC2 && c < 0xE0 && d.twoByteQuiet && p+1 < len(t) && t[p+1]&0xC0 == 0x80 &&
+				(p+2 == len(t) || t[p+2] < utf8.RuneSelf && (byteClass[t[p+2]] != 0 || t[p+2] == '+')):
+				// An accented letter inside a Latin word ("teléfono"): runes would decode it,
+				// find no flag and stop at the word byte after it. Skip the call.
+				runesTo = p + 2
 			case c >= utf8.RuneSelf:
 				runesTo = s.runes(d, p, &kwUntil)
 			case c == '+':
@@ -133,10 +171,7 @@ func (s *scanState) prescan() {
 				if rest := ^wordM >> j; rest != 0 {
 					end = p + bits.TrailingZeros64(rest)
 				} else {
-					end = base + 64 // the word goes on into the next block
-					for end < len(t) && wordByte(t[end]) {
-						end++
-					}
+					end = wordEnd(t, base+64) // the word goes on into the next block
 				}
 				if end-p >= 14 {
 					s.tokensIn(p, end)
@@ -149,8 +184,31 @@ func (s *scanState) prescan() {
 		}
 	}
 	s.hasDigit = len(s.numStarts) > 0
-	s.hasAt = s.hasAt || atLanes != 0
-	s.hasBracket = bracketLanes != 0
+}
+
+// wordEnd returns the end of the Latin word that goes on at t[i].
+func wordEnd(t string, i int) int {
+	for i < len(t) && wordByte(t[i]) {
+		i++
+	}
+	return i
+}
+
+// rareBytes looks closer at a block of the text that holds '@', '(', '[', '{' or '+': it
+// sets the flags and returns a mask of the '+' bytes.
+func (s *scanState) rareBytes(base int) (plusM uint64) {
+	t := s.text[base:min(base+64, len(s.text))]
+	for j := 0; j < len(t); j++ {
+		switch t[j] {
+		case '@':
+			s.hasAt = true
+		case '(', '[', '{':
+			s.hasBracket = true
+		case '+':
+			plusM |= 1 << j
+		}
+	}
+	return plusM
 }
 
 // tokensIn collects the address-length tokens in the word t[start:end]: its runs of letters
@@ -165,6 +223,9 @@ func (s *scanState) tokensIn(start, end int) {
 		i = j + 1
 	}
 }
+
+// fullWidthAt is '＠' (U+FF20) as runes reads three bytes: little-endian.
+const fullWidthAt = 0xEF | 0xBC<<8 | 0xA0<<16
 
 // runes handles the non-ASCII runes starting at t[i] (Han script, Chinese numerals and
 // keywords starting with a non-ASCII rune) and returns where it stopped. It reads on over
@@ -185,31 +246,35 @@ func (s *scanState) runes(d *dict, i int, kwUntil *int) int {
 			i++
 			continue
 		}
-		// Most Chinese characters are neither numerals nor the start of a keyword: one probe
-		// of a small filter passes them over. What passes the filter takes the full path.
-		if c&0xF0 == 0xE0 && i+2 < len(t) {
-			c1, c2 := t[i+1], t[i+2]
-			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
-				r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-				if !d.runeMayFlag(r) {
-					if !hasHan && isHan(r) {
-						hasHan = true
-					}
-					prevNum = false
-					i += 3
-					continue
-				}
-			}
-		}
-		if c == 0xEF && strings.HasPrefix(t[i:], "＠") {
-			s.hasAt = true // full-width at sign, if the caller did not fold it
-		}
 		var r rune
 		var size int
 		switch {
 		case c&0xF0 == 0xE0 && i+2 < len(t) && t[i+1]&0xC0 == 0x80 && t[i+2]&0xC0 == 0x80:
-			// Inline decode of the 3-byte sequences that make up CJK text.
+			// The 3-byte sequences that make up CJK text. Most Chinese characters are neither
+			// numerals nor the start of a keyword: one probe of a small filter, keyed by the
+			// three bytes as they stand, passes them over. The rest are decoded inline.
+			v := uint32(c) | uint32(t[i+1])<<8 | uint32(t[i+2])<<16
 			r, size = rune(c&0x0F)<<12|rune(t[i+1]&0x3F)<<6|rune(t[i+2]&0x3F), 3
+			if !d.runeMayFlag3(v) {
+				if !hasHan && isHan(r) {
+					hasHan = true
+				}
+				prevNum = false
+				i += 3
+				// Two more at a time while both are quiet 3-byte runes (and Han is known).
+				for hasHan && i+8 <= len(t) {
+					w := le64(t[i : i+8])
+					if w&0xC0C0F0C0C0F0 != 0x8080E08080E0 ||
+						d.runeMayFlag3(uint32(w)&0xFFFFFF) || d.runeMayFlag3(uint32(w>>24)&0xFFFFFF) {
+						break
+					}
+					i += 6
+				}
+				continue
+			}
+			if v == fullWidthAt {
+				s.hasAt = true // full-width at sign, if the caller did not fold it
+			}
 		case c >= 0xC2 && c < 0xE0 && i+1 < len(t) && t[i+1]&0xC0 == 0x80:
 			// Accented Latin letters; 0xC0 and 0xC1 would be overlong, left to the decoder.
 			r, size = rune(c&0x1F)<<6|rune(t[i+1]&0x3F), 2
@@ -265,6 +330,17 @@ func wordKey(t string, i, n int) uint64 {
 	return key
 }
 
+// rawWordKey is wordKey without the case folding, for the case-sensitive keywords.
+func rawWordKey(t string, i, n int) uint64 {
+	key := load8(t, i)
+	if n < 8 {
+		key &= 1<<(8*n) - 1
+	} else if n > 8 {
+		key |= 1 << 63
+	}
+	return key
+}
+
 // wordKeyAt is wordKey for the word starting at t[i], and its length.
 func wordKeyAt(t string, i int) (uint64, int) {
 	n := i
@@ -305,8 +381,16 @@ func (d *dict) latinFirst(t string, i, end int) bool {
 // latinMayStart reports whether a keyword may start at the word t[i:end].
 func (d *dict) latinMayStart(t string, i, end int) bool {
 	key := wordKey(t, i, end-i)
-	if !d.wordBit(wordSlot(key)) {
+	ws := wordSlot(key)
+	if !d.wordBit(ws) {
 		return false
+	}
+	if d.exactOnly[ws/64]&(1<<(ws%64)) != 0 {
+		// Only case-sensitive keywords have this first word: it must be written as they are.
+		rs := wordSlot(rawWordKey(t, i, end-i))
+		if d.exactBits[rs/64]&(1<<(rs%64)) == 0 {
+			return false
+		}
 	}
 	var b1, b2 byte
 	if end < len(t) {

@@ -233,6 +233,7 @@ func TestPrescanMatchesReference(t *testing.T) {
 		"_TG", "x_TG", "TGx", "teléfono", "CAS号", "微信号", "一万二", "五十万美金", "(at)", "[dot]", "{",
 		"＠", "@", "\xff", "\xc0\x80", "\xed\xa0\x80", "é", "1", "12", "card", "Card no 4111",
 		"汇率7.25", "por cada", "sigue", "Phoenixville", "Phoenix", "wechat ID", "+", "〇", "a",
+		"La", "lA", "nyc", "Nyc", "Philly", "philly", "Vegas", "vegas", "SF", "sf", "ñ", "¿Qué", "tel", "teléfono+V",
 	}
 	for _, u := range units {
 		for pad := 0; pad < 9; pad++ {
@@ -277,6 +278,15 @@ func TestRuneFlags(t *testing.T) {
 		f := kwDict.runeFlag(r)
 		if (f&runeNumeral != 0) != numeral || (f&runeKeyword != 0) != starts[r] {
 			t.Errorf("%U %q: flags %b, numeral %v, starts a keyword %v", r, r, f, numeral, starts[r])
+		}
+		// The pre-scan passes over a 3-byte rune that fails runeMaybe, and over a 2-byte one
+		// without a look when twoByteQuiet: neither may lose a flagged rune.
+		var b [4]byte
+		switch n := utf8.EncodeRune(b[:], r); {
+		case n == 3 && (f != 0 || r == '＠') && !kwDict.runeMayFlag3(uint32(b[0])|uint32(b[1])<<8|uint32(b[2])<<16):
+			t.Errorf("%U %q: flagged but not in runeMaybe", r, r)
+		case n == 2 && f != 0 && kwDict.twoByteQuiet:
+			t.Errorf("%U %q: flagged but twoByteQuiet", r, r)
 		}
 	}
 }
