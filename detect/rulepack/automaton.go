@@ -3,12 +3,13 @@ package rulepack
 import (
 	"errors"
 	"math/bits"
-	"slices"
 	"unicode/utf8"
 )
 
 // automaton is an Aho-Corasick automaton that reports every occurrence of
-// every pattern, overlapping ones included.
+// every pattern, overlapping ones included, except occurrences of patterns
+// built as needing a word boundary before them where there is none (see
+// build.go: the boundary is folded into the states).
 //
 // DESIGN.md names github.com/petar-dambovaliev/aho-corasick. Its DFA finds
 // the same occurrences (IterOverlapping; the tests use it as an oracle), but
@@ -26,17 +27,21 @@ import (
 // next state), so the cost is the number of states visited times the cache
 // latency. Three things keep both low:
 //   - The alphabet is runes, not bytes: an ASCII byte or a rune that some
-//     pattern uses is one symbol (its class), any other rune is class 0.
+//     pattern uses is one symbol (its class), any other rune is class 0
+//     or 1 (not a word rune, or a word rune).
 //     A Han character is one transition instead of three (41% of the bench
 //     corpus's bytes are multi-byte runes). Patterns are valid UTF-8, so
 //     every occurrence starts and ends on a rune boundary of the text, and
 //     an invalid byte, which no pattern contains, is class 0: the
-//     occurrences are exactly the byte-level ones.
+//     occurrences are exactly the byte-level ones (less the boundary
+//     rule's).
 //   - The whole machine is one []uint32, breadth-first laid out; a state is
 //     the offset of its words, its edges follow its header, and a reference
 //     to a state carries its kind and "reports" flag, so reading a symbol
 //     usually touches one cache line per state visited.
-//   - A class-0 symbol sends every state to the root without a load.
+//   - A class-0 or class-1 symbol sends every state to a root without a
+//     load, and inside a Latin word the plain root reads the rest of the
+//     word without touching the table.
 //
 // Measured on the bench corpus (round 3): the flat one-array layout alone,
 // still byte-level, gave ~1.6× on enumeration; runes instead of bytes
@@ -45,17 +50,27 @@ import (
 // 10-15% with a cache polluter standing in for the rest of the pipeline.
 // Tried without gain: depth-first layout of the deep states, and rows for
 // every state within three symbols of the root (equal in the pipeline, 60%
-// more table).
+// more table). Round 5 (build.go) folded word boundaries into the states:
+// ~100 -> ~91 state loads and ~24 -> ~14 failure hops per post, ~3 -> ~0.9
+// occurrences per post thrown away by boundary checks; MatchInto ~14% less
+// CPU alone (bench corpus and dev set), the engine 4-10% more posts per
+// CPU second. Tried without gain in round 5: a
+// separate start-anchored trie walked from word starts (a second pass
+// over Latin words, re-decoding, and a sort to merge: 1.2-1.5x slower);
+// two interleaved scans over the two halves of a post (state-dependent
+// branch misses serialise them: slower); the scan loop inlined into
+// MatchInto (register pressure: slower); rows within three symbols (+12%
+// table, no clear gain).
 type automaton struct {
-	ascii  [256]uint32 // ASCII byte -> class (0: no pattern uses it)
-	blocks []runeBlock // rune>>6 -> its pattern runes
-	narrow uint32      // classes below narrow are 0 and the ASCII classes
+	ascii  [256]uint32 // ASCII byte -> class (0, 1: no pattern uses it)
+	blocks []runeBlock // rune>>6 -> its pattern runes (and word runes)
+	narrow uint32      // classes below narrow are 0, 1 and the ASCII classes
 	nclass int
 	// tab holds every state at its offset, preceded when it reports by
 	// the start and end of its outputs in outs (at offset-2 and -1), so
 	// that reporting touches the state's cache line. Three kinds:
-	//   full: a state reference per class (the root, and states with
-	//     fullFanout rune edges or more);
+	//   full: a state reference per class (the two roots, and states
+	//     with fullFanout rune edges or more);
 	//   dense: a state reference per class below narrow, then a sparse
 	//     part for its rune edges;
 	//   sparse: a header word (edge count << countShift | failure state
@@ -67,28 +82,43 @@ type automaton struct {
 	// reports them in).
 	outs   []output
 	outPat []int32 // the pattern of each output
+	// start is the state at the start of a text (the boundary root);
+	// roots[c] the state after a symbol of class c < firstClass.
+	start uint32
+	roots [2]uint32
+	// plain marks the ASCII bytes that keep the plain root where it is:
+	// letters and digits no literal without a boundary before it starts
+	// with. Inside a Latin word the automaton is at the plain root and
+	// reads them with no table load (see scan).
+	plain [256]bool
 }
 
 // runeBlock is the pattern runes among 64 consecutive code points: a rune's
 // class is base plus the number of pattern runes below it in the block
 // (classes of non-ASCII runes are numbered in rune order).
+// word marks the block's runes that are word runes (isWordRune), for the
+// runes no pattern uses.
 type runeBlock struct {
 	bits uint64
+	word uint64
 	base uint32
 }
 
 // output is one pattern a state reports, with its length in bytes (so that
 // the occurrence's start needs no further lookup), the word boundaries that
-// all of its variants need and its variants' range in matcher.vars (set by
-// the compiler; MatchInto checks need before loading the variants, and a
-// pattern with one variant needs no other check).
-// The pattern index itself is in outPat, off the scan's path (12 bytes an
-// output instead of 16).
+// all of its variants need and its variants (set by the compiler; MatchInto
+// checks need before loading the variants, and a pattern with one variant
+// needs no other check). A pattern with one variant (nearly all) carries
+// that variant's groups, so that recording an occurrence does not load the
+// variant: v0 is then the first group in matcher.vgroups and ng their
+// number. The pattern index itself is in outPat, off the scan's path (12
+// bytes an output instead of 16).
 type output struct {
 	len  int32
-	v0   int32 // first variant in matcher.vars
-	nv   uint8 // number of variants
-	need uint8 // needLeft | needRight
+	v0   int32  // nv > 1: first variant in matcher.vars; nv == 1: first group in matcher.vgroups
+	ng   uint16 // nv == 1: number of groups
+	nv   uint8  // number of variants
+	need uint8  // needLeft | needRight
 }
 
 const (
@@ -124,51 +154,9 @@ const (
 // the 21-bit state offsets (hundreds of thousands of literals).
 var errTooLarge = errors.New("the pack's literals are too many for one automaton (over 2M table words); split the pack")
 
-// newAutomaton builds the automaton for patterns (non-empty, distinct,
-// valid UTF-8 as normalize.Fold returns them).
-func newAutomaton(patterns []string) (*automaton, error) {
-	a := &automaton{}
-	var runes []rune
-	for _, p := range patterns {
-		if !utf8.ValidString(p) {
-			return nil, errors.New("a literal is not valid UTF-8 after normalisation")
-		}
-		for _, r := range p {
-			if r >= utf8.RuneSelf {
-				runes = append(runes, r)
-			} else if a.ascii[r] == 0 {
-				a.nclass++
-				a.ascii[r] = uint32(a.nclass)
-			}
-		}
-	}
-	a.nclass++ // class 0
-	a.narrow = uint32(a.nclass)
-	slices.Sort(runes)
-	runes = slices.Compact(runes)
-	if len(runes) > 0 {
-		a.blocks = make([]runeBlock, runes[len(runes)-1]>>6+1)
-	}
-	for _, r := range runes {
-		b := &a.blocks[r>>6]
-		if b.bits == 0 {
-			b.base = uint32(a.nclass)
-		}
-		b.bits |= 1 << (r & 63)
-		a.nclass++
-	}
-	t := a.buildTrie(patterns)
-	if err := a.layout(t, patterns); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 // runeClass returns the class and width of the rune text starts with (a
 // non-ASCII byte); an invalid byte is class 0, width 1.
 func (a *automaton) runeClass(text string) (uint32, int) {
-	var r rune
-	var w int
 	// Three-byte runes (Han, kana, most symbols) decoded inline; the
 	// checks are utf8's: no overlong forms, no surrogates.
 	if b := text[0]; b&0xF0 == 0xE0 && len(text) >= 3 {
@@ -180,202 +168,37 @@ func (a *automaton) runeClass(text string) (uint32, int) {
 			hi = 0x9F
 		}
 		if b1, b2 := text[1], text[2]; b1 >= lo && b1 <= hi && b2&0xC0 == 0x80 {
-			r, w = rune(b&0x0F)<<12|rune(b1&0x3F)<<6|rune(b2&0x3F), 3
-		} else {
-			r, w = utf8.DecodeRuneInString(text)
-		}
-	} else {
-		r, w = utf8.DecodeRuneInString(text)
-	}
-	if k := int(r >> 6); w > 1 && k < len(a.blocks) {
-		b := a.blocks[k]
-		bit := uint64(1) << (r & 63)
-		if b.bits&bit != 0 {
-			return b.base + uint32(bits.OnesCount64(b.bits&(bit-1))), w
+			return a.classOf(rune(b&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)), 3
 		}
 	}
-	return 0, w
+	r, w := utf8.DecodeRuneInString(text)
+	if w == 1 {
+		return classNonWord, 1 // an invalid byte (no ASCII reaches here)
+	}
+	return a.classOf(r), w
 }
 
-// trie is the automaton under construction, numbered breadth-first.
-type trie struct {
-	kids  [][]edge // per state, sorted by class
-	fail  []int32
-	depth []int32
-	own   [][]int32
+// classOf is the class of a valid non-ASCII rune. It has no branch on
+// whether the rune is a pattern rune: in Chinese text about a quarter of
+// the runes are not, in no predictable order.
+func (a *automaton) classOf(r rune) uint32 {
+	k := int(r >> 6)
+	if k >= len(a.blocks) {
+		return farClass(r)
+	}
+	b := &a.blocks[k]
+	sh := uint(r & 63)
+	in := uint32(b.bits>>sh) & 1
+	word := uint32(b.word>>sh) & 1
+	return in*(b.base+uint32(bits.OnesCount64(b.bits&(1<<sh-1)))) | (1-in)*word
 }
 
-// edge is a trie edge: class c leads to state to.
-type edge struct {
-	to int32
-	c  uint32
-}
-
-func (a *automaton) buildTrie(patterns []string) *trie {
-	// Build with map edges, then renumber breadth-first so the states near
-	// the root (where most bytes are read) share cache lines.
-	type key struct {
-		from int32
-		c    uint32
+// farClass is the class of a rune beyond the blocks (no pattern uses it).
+func farClass(r rune) uint32 {
+	if isWordRune(r) {
+		return classWord
 	}
-	next := map[key]int32{}
-	own := [][]int32{nil}
-	for pi, p := range patterns {
-		s := int32(0)
-		for i := 0; i < len(p); {
-			c, w := a.ascii[p[i]], 1
-			if p[i] >= utf8.RuneSelf {
-				c, w = a.runeClass(p[i:])
-			}
-			i += w
-			k := key{s, c}
-			t, ok := next[k]
-			if !ok {
-				own = append(own, nil)
-				t = int32(len(own) - 1)
-				next[k] = t
-			}
-			s = t
-		}
-		own[s] = append(own[s], int32(pi))
-	}
-	n := len(own)
-	kidsOld := make([][]edge, n)
-	for k, t := range next {
-		kidsOld[k.from] = append(kidsOld[k.from], edge{t, k.c})
-	}
-	order := []int32{0}
-	renum := make([]int32, n)
-	for q := 0; q < len(order); q++ {
-		s := order[q]
-		renum[s] = int32(q)
-		slices.SortFunc(kidsOld[s], func(x, y edge) int { return int(x.c) - int(y.c) })
-		for _, k := range kidsOld[s] {
-			order = append(order, k.to)
-		}
-	}
-	t := &trie{kids: make([][]edge, n), fail: make([]int32, n), depth: make([]int32, n), own: make([][]int32, n)}
-	for q, old := range order {
-		t.own[q] = own[old]
-		for _, k := range kidsOld[old] {
-			t.kids[q] = append(t.kids[q], edge{renum[k.to], k.c})
-		}
-	}
-	// Failure links in breadth-first order: a failure target is shallower,
-	// so its own link is final when a deeper state needs it.
-	for q := range n {
-		for _, k := range t.kids[q] {
-			t.depth[k.to] = t.depth[q] + 1
-			if q > 0 {
-				t.fail[k.to] = t.delta(t.fail[q], k.c)
-			}
-		}
-	}
-	return t
-}
-
-// delta is the complete transition: the trie edge, else the failure
-// state's transition.
-func (t *trie) delta(s int32, c uint32) int32 {
-	for {
-		for _, k := range t.kids[s] {
-			if k.c == c {
-				return k.to
-			}
-		}
-		if s == 0 {
-			return 0
-		}
-		s = t.fail[s]
-	}
-}
-
-// layout writes the trie into a.tab and the output lists.
-func (a *automaton) layout(t *trie, patterns []string) error {
-	n := len(t.kids)
-	// Dictionary links: nearest proper suffix state with own patterns.
-	dict := make([]int32, n)
-	dict[0] = -1
-	reports := make([]bool, n)
-	for q := 1; q < n; q++ {
-		f := t.fail[q]
-		if len(t.own[f]) > 0 {
-			dict[q] = f
-		} else {
-			dict[q] = dict[f]
-		}
-		reports[q] = len(t.own[q]) > 0 || dict[q] >= 0
-	}
-	kind := make([]uint32, n) // 0, denseBit or denseBit|fullBit
-	wide := make([]int, n)    // the first edge with a rune class
-	off := make([]uint32, n)
-	size := 0
-	for q := range n {
-		k := t.kids[q]
-		wide[q], _ = slices.BinarySearchFunc(k, a.narrow, func(e edge, c uint32) int { return int(e.c) - int(c) })
-		switch nASCII := wide[q]; {
-		case q == 0 || len(k)-nASCII >= fullFanout:
-			kind[q] = denseBit | fullBit
-		case nASCII >= denseFanout || (t.depth[q] <= denseDepth && nASCII > 1):
-			kind[q] = denseBit
-		}
-		if reports[q] {
-			size += 2
-		}
-		off[q] = uint32(size)
-		switch kind[q] {
-		case denseBit | fullBit:
-			size += a.nclass
-		case denseBit:
-			size += int(a.narrow) + 1 + 2*(len(k)-wide[q])
-		default:
-			size += 1 + 2*len(k)
-		}
-	}
-	if size > offMask {
-		return errTooLarge
-	}
-	ref := func(q int32) uint32 {
-		r := off[q] | kind[q]
-		if reports[q] {
-			r |= outBit
-		}
-		return r
-	}
-	a.tab = make([]uint32, size)
-	for q := range n {
-		o := int(off[q])
-		if reports[q] {
-			a.tab[o-2] = uint32(len(a.outs))
-			for s := int32(q); s >= 0; s = dict[s] {
-				for _, p := range t.own[s] {
-					a.outs = append(a.outs, output{len: int32(len(patterns[p]))})
-					a.outPat = append(a.outPat, p)
-				}
-			}
-			a.tab[o-1] = uint32(len(a.outs))
-		}
-		sparse := t.kids[q]
-		switch kind[q] {
-		case denseBit | fullBit:
-			for c := range a.nclass {
-				a.tab[o+c] = ref(t.delta(int32(q), uint32(c)))
-			}
-			continue
-		case denseBit:
-			for c := range int(a.narrow) {
-				a.tab[o+c] = ref(t.delta(int32(q), uint32(c)))
-			}
-			o += int(a.narrow)
-			sparse = sparse[wide[q]:]
-		}
-		a.tab[o] = uint32(len(sparse))<<countShift | ref(t.fail[q])
-		for i, k := range sparse {
-			a.tab[o+1+2*i] = k.c
-			a.tab[o+2+2*i] = ref(k.to)
-		}
-	}
-	return nil
+	return classNonWord
 }
 
 // scan reads text from byte i in state s (a state reference; root() to
@@ -388,15 +211,29 @@ func (a *automaton) scan(text string, i int, s uint32) (int, uint32) {
 		if b := text[i]; b < utf8.RuneSelf {
 			c = a.ascii[b]
 			i++
+		} else if b >= 0xE1 && b != 0xED && b <= 0xEF && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			// A three-byte rune (Han, kana, most symbols) whose
+			// lead byte allows any continuation bytes: runeClass's
+			// decode, without the call.
+			// The blocks cover the BMP, so r has one; classOf's
+			// lookup, written out (too large to be inlined).
+			r := rune(b&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			blk := &a.blocks[r>>6]
+			sh := uint(r & 63)
+			in := uint32(blk.bits>>sh) & 1
+			c = in*(blk.base+uint32(bits.OnesCount64(blk.bits&(1<<sh-1)))) | (1-in)*(uint32(blk.word>>sh)&1)
+			i += 3
 		} else {
 			var w int
 			c, w = a.runeClass(text[i:])
 			i += w
 		}
-		if c == 0 {
-			// No pattern has this symbol: every state goes to the root
+		if c < firstClass {
+			// No pattern has this symbol: every state goes to a root
 			// (which reports nothing), with no load at all.
-			s = rootRef
+			if s = a.roots[c]; c == classWord {
+				i = a.skipPlain(text, i)
+			}
 			continue
 		}
 		for {
@@ -419,19 +256,30 @@ func (a *automaton) scan(text string, i int, s uint32) (int, uint32) {
 				s = tab[j+1]
 				break
 			}
-			s = h & refMask // the root's row is full, so this ends there
+			s = h & refMask // the roots' rows are full, so this ends there
 		}
 		if s&outBit != 0 {
 			return i, s
+		}
+		if s == a.roots[classWord] {
+			i = a.skipPlain(text, i)
 		}
 	}
 	return -1, 0
 }
 
-// root is the reference of the start state (offset 0, full row).
-func (a *automaton) root() uint32 { return rootRef }
+// skipPlain returns the offset of the first byte from i on that is not
+// plain: at the plain root, the rest of a Latin word costs a byte load and
+// a table lookup a byte, off the chain of dependent state loads.
+func (a *automaton) skipPlain(text string, i int) int {
+	for i < len(text) && a.plain[text[i]] {
+		i++
+	}
+	return i
+}
 
-const rootRef = denseBit | fullBit
+// root is the reference of the start state.
+func (a *automaton) root() uint32 { return a.start }
 
 // outputs returns the patterns a reporting state s (from scan) reports.
 func (a *automaton) outputs(s uint32) []output {
@@ -439,8 +287,10 @@ func (a *automaton) outputs(s uint32) []output {
 	return a.outs[a.tab[o-2]:a.tab[o-1]]
 }
 
-// each calls fn for every occurrence of every pattern in text, in order of
-// end offset (the tests and benchmarks use it; MatchInto inlines the loop).
+// each calls fn for every occurrence the automaton reports in text (all of
+// them, less those of left-bound patterns without a boundary before them),
+// in order of end offset and, at one end, longest first (the tests and
+// benchmarks use it; MatchInto inlines the loop).
 func (a *automaton) each(text string, fn func(pat int, start, end int)) {
 	for i, s := 0, a.root(); ; {
 		if i, s = a.scan(text, i, s); i < 0 {

@@ -40,7 +40,7 @@ func automatonOccurrences(a *automaton, text string) []occ {
 // included.
 func checkAutomaton(t *testing.T, patterns []string, texts ...string) {
 	t.Helper()
-	a, err := newAutomaton(patterns)
+	a, err := newAutomaton(patterns, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestAutomatonStateKinds(t *testing.T) {
 		pats = append(pats, "x"+h, h+"y", "ab"+h)
 	}
 	pats = append(pats, "ab", "ac", "ad", "abc", "bc", "c", "a"+han[0]+han[1])
-	a, err := newAutomaton(pats)
+	a, err := newAutomaton(pats, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,13 +117,13 @@ func TestAutomatonStateKinds(t *testing.T) {
 		}
 		seen[s&offMask] = true
 		kinds[s&(denseBit|fullBit)]++
-		for c := uint32(1); c < uint32(a.nclass); c++ {
-			if n := a.step(s, c); n != rootRef {
+		for c := uint32(firstClass); c < uint32(a.nclass); c++ {
+			if n := a.step(s, c); n != a.roots[0] && n != a.roots[1] {
 				walk(n, depth+1)
 			}
 		}
 	}
-	walk(rootRef, 0)
+	walk(a.roots[1], 0)
 	if kinds[denseBit|fullBit] < 2 || kinds[denseBit] < 1 || kinds[0] < 1 {
 		t.Fatalf("state kinds %v: want ≥2 full, ≥1 dense, ≥1 sparse", kinds)
 	}
@@ -134,8 +134,8 @@ func TestAutomatonStateKinds(t *testing.T) {
 // step is the automaton's transition on class c (tests only: scan inlines
 // it).
 func (a *automaton) step(s uint32, c uint32) uint32 {
-	if c == 0 {
-		return rootRef
+	if c < firstClass {
+		return a.roots[c]
 	}
 	for {
 		o := s & offMask
@@ -175,7 +175,7 @@ func FuzzAutomaton(f *testing.F) {
 		if len(pats) == 0 || len(pats) > 64 {
 			return
 		}
-		a, err := newAutomaton(pats)
+		a, err := newAutomaton(pats, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func FuzzAutomaton(f *testing.F) {
 }
 
 func TestAutomatonRejectsInvalidUTF8(t *testing.T) {
-	if _, err := newAutomaton([]string{"ok", "a\xff"}); err == nil {
+	if _, err := newAutomaton([]string{"ok", "a\xff"}, nil); err == nil {
 		t.Fatal("invalid UTF-8 literal accepted")
 	}
 }

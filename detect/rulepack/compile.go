@@ -3,6 +3,7 @@ package rulepack
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -153,7 +154,16 @@ func (p *Pack) compile() error {
 		p.m.ruleN = append(p.m.ruleN, uint8(len(r.c.groups)))
 	}
 	if len(c.texts) > 0 {
-		ac, err := newAutomaton(c.texts)
+		// A pattern all of whose variants need a word boundary before it
+		// is reported only where there is one (see build.go).
+		leftBound := make([]bool, len(c.pats))
+		for i, pt := range c.pats {
+			leftBound[i] = true
+			for _, v := range pt.variants {
+				leftBound[i] = leftBound[i] && v.left
+			}
+		}
+		ac, err := newAutomaton(c.texts, leftBound)
 		if err != nil {
 			return err
 		}
@@ -163,6 +173,13 @@ func (p *Pack) compile() error {
 			o, pat := &ac.outs[i], ac.outPat[i]
 			o.need = needLeft | needRight
 			o.v0, o.nv = v0[pat], uint8(len(c.pats[pat].variants))
+			if o.nv == 1 {
+				v := p.m.vars[o.v0]
+				if v.g1-v.g0 > math.MaxUint16 {
+					return errors.New("a literal is in more than 65535 groups; split the pack")
+				}
+				o.v0, o.ng = v.g0, uint16(v.g1-v.g0)
+			}
 			for _, v := range c.pats[pat].variants {
 				if !v.left {
 					o.need &^= needLeft
@@ -170,6 +187,9 @@ func (p *Pack) compile() error {
 				if !v.right {
 					o.need &^= needRight
 				}
+			}
+			if leftBound[pat] {
+				o.need &^= needLeft // the automaton saw to it
 			}
 		}
 		p.m.ac = ac

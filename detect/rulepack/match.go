@@ -49,7 +49,7 @@ func (p *Pack) MatchInto(sc *Scratch, text string, ind IndicatorSet) []Fire {
 				}
 				if o.nv == 1 {
 					// need is exactly the variant's boundaries.
-					sc.hit(m, o.v0, start, end)
+					sc.hit(m, o.v0, int32(o.ng), start, end)
 					continue
 				}
 				for vi := o.v0; vi < o.v0+int32(o.nv); vi++ {
@@ -57,7 +57,7 @@ func (p *Pack) MatchInto(sc *Scratch, text string, ind IndicatorSet) []Fire {
 					if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {
 						continue
 					}
-					sc.hit(m, vi, start, end)
+					sc.hit(m, v.g0, v.g1-v.g0, start, end)
 				}
 			}
 		}

@@ -16,20 +16,31 @@ import (
 // as the scan finds it, through the pattern's variant slices. The
 // equivalence tests hold the optimised MatchInto to it, fires, their order
 // and their spans included. Rule evaluation (span choice, suppressors,
-// regular expressions) is shared; only occurrence recording differs.
+// regular expressions) is shared; only occurrence recording differs. Its
+// automaton is built without the pack's boundary knowledge, so it reports
+// every occurrence (the pack's drops the ones a state already rules out).
 type referenceMatcher struct {
 	p  *Pack
+	ac *automaton
 	sc *Scratch
 }
 
 func newReferenceMatcher(p *Pack) *referenceMatcher {
-	return &referenceMatcher{p: p, sc: p.NewScratch()}
+	rm := &referenceMatcher{p: p, sc: p.NewScratch()}
+	if len(p.m.texts) > 0 {
+		ac, err := newAutomaton(p.m.texts, nil)
+		if err != nil {
+			panic(err) // the pack's own automaton was built from the same texts
+		}
+		rm.ac = ac
+	}
+	return rm
 }
 
 func (rm *referenceMatcher) match(text string, ind IndicatorSet) []Fire {
 	p, m := rm.p, &rm.p.m
 	ref := &refScratch{groupN: make([]uint16, len(m.groupOwner)), head: make([]int32, len(m.groupOwner)), tail: make([]int32, len(m.groupOwner)), ruleHave: make([]uint8, len(p.Rules))}
-	if ac := m.ac; ac != nil {
+	if ac := rm.ac; ac != nil {
 		ac.each(text, func(pat, start, end int) {
 			for _, v := range m.pats[pat].variants {
 				if (v.left && !boundaryBefore(text, start)) || (v.right && !boundaryAfter(text, end)) {

@@ -7,9 +7,10 @@ type occurrence struct {
 	next       int32 // next occurrence of the same group, or -1
 }
 
-// hitRec is one occurrence of a variant, as the scan records it.
+// hitRec is one occurrence of a variant, as the scan records it: its
+// groups (matcher.vgroups[g0:g0+ng]) and where it is.
 type hitRec struct {
-	v, start, end int32
+	g0, ng, start, end int32
 }
 
 // maxOccPerGroup bounds the work on adversarial posts (one literal repeated
@@ -19,8 +20,8 @@ const maxOccPerGroup = 256
 // Scratch is reusable per-scan working memory for MatchInto. A Scratch must
 // not be used by two goroutines at once; pool them.
 //
-// The scan records each variant occurrence once (hits) and, the first time
-// it sees a variant, counts the groups it brings to their rules. The
+// The scan records each variant occurrence once (hits) and counts each
+// group the first time one of its occurrences is seen, for its rule. The
 // per-group occurrence lists that span choice needs are built from hits
 // only when some rule has all of its groups (a few posts in a hundred on
 // the bench corpus), in exactly the order the scan found them; before, every
@@ -29,7 +30,6 @@ const maxOccPerGroup = 256
 type Scratch struct {
 	// Per scan, valid where the stamp equals epoch (no clearing per post).
 	epoch    uint32
-	varSeen  []uint32 // by flat variant
 	groupSet []uint32 // by group
 	ruleSet  []uint32 // by rule
 	ruleHave []uint8  // distinct groups present per rule
@@ -53,8 +53,8 @@ type Scratch struct {
 func (p *Pack) NewScratch() *Scratch {
 	n := len(p.m.groupOwner)
 	return &Scratch{
-		varSeen: make([]uint32, len(p.m.vars)), groupSet: make([]uint32, n),
-		ruleSet: make([]uint32, len(p.Rules)), ruleHave: make([]uint8, len(p.Rules)),
+		groupSet: make([]uint32, n),
+		ruleSet:  make([]uint32, len(p.Rules)), ruleHave: make([]uint8, len(p.Rules)),
 		groupN: make([]uint16, n), head: make([]int32, n), tail: make([]int32, n),
 	}
 }
@@ -62,7 +62,6 @@ func (p *Pack) NewScratch() *Scratch {
 func (sc *Scratch) reset() {
 	sc.epoch++
 	if sc.epoch == 0 { // wrapped: stamps from 2^32 scans ago would look current
-		clear(sc.varSeen)
 		clear(sc.groupSet)
 		clear(sc.ruleSet)
 		sc.epoch = 1
@@ -71,18 +70,16 @@ func (sc *Scratch) reset() {
 	sc.spans, sc.fires = sc.spans[:0], sc.fires[:0]
 }
 
-// hit records an occurrence of flat variant vi at [start,end) and, the first
-// time the scan sees the variant, marks its groups present and counts each
-// newly present group for its rule, which becomes a candidate.
-func (sc *Scratch) hit(m *matcher, vi int32, start, end int) {
-	sc.hits = append(sc.hits, hitRec{vi, int32(start), int32(end)})
+// hit records an occurrence at [start,end) of a variant whose groups are
+// m.vgroups[g0:g0+ng], marks the groups present and counts each newly
+// present group for its rule, which becomes a candidate.
+func (sc *Scratch) hit(m *matcher, g0, ng int32, start, end int) {
+	sc.hits = append(sc.hits, hitRec{g0, ng, int32(start), int32(end)})
+	// A variant seen before finds its groups marked; no stamp per
+	// variant (a random load into an array as long as the pack's
+	// literals) is needed to skip them.
 	ep := sc.epoch
-	if sc.varSeen[vi] == ep {
-		return
-	}
-	sc.varSeen[vi] = ep
-	v := &m.vars[vi]
-	for _, g := range m.vgroups[v.g0:v.g1] {
+	for _, g := range m.vgroups[g0 : g0+ng] {
 		if sc.groupSet[g] == ep {
 			continue
 		}
@@ -112,8 +109,7 @@ func (sc *Scratch) lists(m *matcher) {
 	}
 	sc.occ, sc.touchedG = sc.occ[:0], sc.touchedG[:0]
 	for _, h := range sc.hits {
-		v := &m.vars[h.v]
-		for _, g := range m.vgroups[v.g0:v.g1] {
+		for _, g := range m.vgroups[h.g0 : h.g0+h.ng] {
 			sc.add(g, h.start, h.end)
 		}
 	}
