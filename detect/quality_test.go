@@ -211,7 +211,23 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	blind15, rules rp-085e7599ab76 (H49, bulk_cash by mechanism, text unread): P 0.981 R 0.938, bulk 0.78
 //
 // Floors just under the last line.
+// blind16 (240 rows, 123 positive, 117 negative; a fifth author in the dev
+// set's style who saw no other set and no rule) measured untouched on the
+// pack after H49, with the speed rounds of session 3 (identical verdicts):
+//
+//	blind16, rules rp-085e7599ab76, model m-024d551c4efb: P 0.973 R 0.894, ml 0.86 bulk 0.80 crypto 0.88 drug 0.85 prec 0.96
+//
+// Its author flagged q16-0071 as probably mislabelled (crypto delivered as
+// cash by courier is crypto_cashout and bulk_cash by the dev README; it is
+// labelled crypto_cashout only); it is kept as written. The lead read eight
+// of its missed rows to check whether normalisation failed (it did not:
+// every miss was wording), so later rounds written from its described
+// misses make it a tuned set, not an unseen one.
 var heldOutSets = map[string]floors{
+	"blind16": {precision: 0.96, recall: 0.88, catRecall: 0.78, perCat: map[string]float64{
+		"ml_broker": 0.85, "bulk_cash": 0.78, "crypto_cashout": 0.86,
+		"drug_sale": 0.84, "precursor_sale": 0.95,
+	}},
 	"blind5": {precision: 0.95, recall: 0.94, catRecall: 0.90},
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
 	"blind7": {precision: 0.95, recall: 0.89, catRecall: 0.85},
