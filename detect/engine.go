@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -130,7 +131,12 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 			p = probs[e.modelCat[ci]]
 		}
 		s := combine(sc.ruleS[ci], handoff, sc.evaded[ci], p, anyRule)
-		v.Scores[c] = round4(s)
+		// A lookup is about half the price of an assignment, and a reused
+		// map usually holds the value already (0 for most posts).
+		r := round4(s)
+		if old, ok := v.Scores[c]; !ok || math.Float64bits(old) != math.Float64bits(r) {
+			v.Scores[c] = r
+		}
 		if s >= e.threshold {
 			v.Categories = append(v.Categories, c)
 		}

@@ -42,6 +42,14 @@ func TestScanIntoReusesNothingStale(t *testing.T) {
 	if fresh := e.Scan(posts[1]); !reflect.DeepEqual(stale, fresh) {
 		t.Errorf("a reused map with other keys: got %v, want %v", stale.Scores, fresh.Scores)
 	}
+	five := Verdict{Scores: map[string]float64{}}
+	for _, c := range Categories {
+		five.Scores[c] = 0.5 // the five keys, every value stale
+	}
+	e.ScanInto(posts[1], &five)
+	if fresh := e.Scan(posts[1]); !reflect.DeepEqual(five, fresh) {
+		t.Errorf("a reused map with stale values: got %v, want %v", five.Scores, fresh.Scores)
+	}
 	if v := e.Scan(posts[1]); v.Hits == nil || v.Indicators == nil || v.Categories == nil {
 		t.Errorf("an empty list must encode as [], got nil slices: %+v", v)
 	}

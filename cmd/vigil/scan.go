@@ -378,9 +378,11 @@ func (ls *lineScanner) scan(n int, line string, dst []byte) ([]byte, bool) {
 		if len(in.ID) == 0 || string(in.ID) == "null" {
 			return fail("", `missing "id"`)
 		}
-		if err := json.Unmarshal(in.ID, &p.ID); err != nil {
+		var id string // not &p.ID: that would move p to the heap on every line
+		if err := json.Unmarshal(in.ID, &id); err != nil {
 			return fail(string(in.ID), `"id" must be a string`)
 		}
+		p.ID = id
 		if p.ID != "" && in.Text == nil {
 			return fail(p.ID, `missing "text"`)
 		}
