@@ -337,48 +337,56 @@ func decodeRune(text string, i int) (rune, int) {
 // sink's lane sum in registers while scoring.
 func hanRun(text string, i int, r rune, s *sink) int {
 	const _ = uint(hanMaxN-2) + uint(2-hanMaxN)
+	if s.collect {
+		return hanRunCollect(text, i, r, s)
+	}
 	dir, lanes, shift := s.dir, s.lanes, s.shift
 	sum, left := s.sum, s.left
 	x := mixRune(r)
-	prev, pair := uint64(0), false // the previous rune's mix, if any
-	for {
-		h1, h2 := x^seedHan, x^bits.RotateLeft64(prev, 21)^hanSeed[1]
-		switch {
-		case s.collect:
-			s.put(h1)
-			if pair {
-				s.put(h2)
-			}
-		case pair:
-			if left < 2 {
-				s.sum, s.left = sum, left
-				s.unpack(laneBatch - left)
-				sum, left = 0, laneBatch
-			}
-			sum += row(dir, lanes, bucket(h1, shift)) + row(dir, lanes, bucket(h2, shift))
-			left -= 2
-		default:
-			if left == 0 {
-				s.sum = sum
-				s.unpack(laneBatch)
-				sum, left = 0, laneBatch
-			}
-			sum += row(dir, lanes, bucket(h1, shift))
-			left--
-		}
-		// The run goes on while the next rune is Han.
-		if i == len(text) || text[i] < utf8.RuneSelf {
-			break
-		}
+	if left == 0 {
+		s.sum = sum
+		s.unpack(laneBatch)
+		sum, left = 0, laneBatch
+	}
+	sum += row(dir, lanes, bucket(x^seedHan, shift))
+	left--
+	// Each further character of the run gives its 1-gram and the 2-gram
+	// with the one before.
+	for i < len(text) && text[i] >= utf8.RuneSelf {
 		r2, size := decodeRune(text, i)
-		if !(r2 >= 0x4e00 && r2 <= 0x9fff || isHan(r2)) {
+		if runeClass(r2) != rcHan {
 			break
 		}
 		i += size
-		prev, pair, x = x, true, mixRune(r2)
+		prev := x
+		x = mixRune(r2)
+		if left < 2 {
+			s.sum = sum
+			s.unpack(laneBatch - left)
+			sum, left = 0, laneBatch
+		}
+		sum += row(dir, lanes, bucket(x^seedHan, shift)) +
+			row(dir, lanes, bucket(x^bits.RotateLeft64(prev, 21)^hanSeed[1], shift))
+		left -= 2
 	}
-	if !s.collect {
-		s.sum, s.left = sum, left
+	s.sum, s.left = sum, left
+	return i
+}
+
+// hanRunCollect is hanRun for training: it records the buckets.
+func hanRunCollect(text string, i int, r rune, s *sink) int {
+	x := mixRune(r)
+	s.put(x ^ seedHan)
+	for i < len(text) && text[i] >= utf8.RuneSelf {
+		r2, size := decodeRune(text, i)
+		if runeClass(r2) != rcHan {
+			break
+		}
+		i += size
+		prev := x
+		x = mixRune(r2)
+		s.put(x ^ seedHan)
+		s.put(x ^ bits.RotateLeft64(prev, 21) ^ hanSeed[1])
 	}
 	return i
 }
@@ -399,8 +407,11 @@ type asciiInfo struct {
 	mix   uint64 // mixRune of fold
 }
 
-var asciiTab = func() (t [utf8.RuneSelf]asciiInfo) {
-	for c := range t {
+// asciiTab covers every byte value so that the word loop's look-ahead
+// needs no separate ASCII test: a byte ≥ 0x80 (a multi-byte rune's start)
+// is asciiSymbol there and never read as a word byte.
+var asciiTab = func() (t [256]asciiInfo) {
+	for c := range utf8.RuneSelf {
 		r := rune(c)
 		if r >= 'A' && r <= 'Z' {
 			r += 'a' - 'A'
@@ -441,7 +452,7 @@ func extract(text string, s *sink) {
 					n++
 					h = bits.RotateLeft64(h, 7) ^ e.mix
 					kind |= e.kind
-					if i == len(text) || text[i] >= utf8.RuneSelf || asciiTab[text[i]].class != asciiWord {
+					if i == len(text) || asciiTab[text[i]].class != asciiWord {
 						break
 					}
 					e = &asciiTab[text[i]]
@@ -467,23 +478,19 @@ func extract(text string, s *sink) {
 		}
 		r, size := decodeRune(text, i)
 		i += size
-		// The CJK Unified Ideographs block is most of the non-ASCII text
-		// the engine sees; it is Han, so it skips the word-rune predicates.
-		han := r >= 0x4e00 && r <= 0x9fff
-		if !han && wordRune(r) {
-			w.add(r, mixRune(r), kindLetter)
-			continue
-		}
-		w.flush(s)
-		if han || isHan(r) {
+		switch runeClass(r) {
+		case rcHan:
+			w.flush(s)
 			w.prevWord = 0
 			i = hanRun(text, i, r, s)
-			continue
+		case rcWord:
+			w.add(r, mixRune(r), kindLetter)
+		case rcIgnore:
+			w.flush(s)
+		default:
+			w.flush(s)
+			s.put(step(seedSymbol, uint64(r)))
 		}
-		if ignorable(r) {
-			continue
-		}
-		s.put(step(seedSymbol, uint64(r)))
 	}
 	w.flush(s)
 	s.finish()

@@ -445,3 +445,13 @@ func TestLaneBatchesExtremeWeights(t *testing.T) {
 		out = checkAgainstReference(t, m, s, out)
 	}
 }
+
+// TestRuneClass checks extract's rune classification against the
+// predicates on every rune and on the replacement for invalid UTF-8.
+func TestRuneClass(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune+1; r++ {
+		if got, want := runeClass(r), slowClass(r); got != want {
+			t.Fatalf("%U: runeClass %d, predicates %d", r, got, want)
+		}
+	}
+}

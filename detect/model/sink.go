@@ -48,9 +48,8 @@ func (s *sink) put(h uint64) {
 // keeps in registers.
 func row(dir []rankWord, lanes []uint64, i uint32) uint64 {
 	d := dir[i>>6]
-	b := uint(i) & 63
-	j := d.base + uint32(bits.OnesCount64(d.set&(1<<b-1)))
-	return lanes[j&-uint32(d.set>>b&1)]
+	up := d.set << (63 - i&63)
+	return lanes[(d.last+uint32(bits.OnesCount64(up)))&uint32(int64(up)>>63)]
 }
 
 // unpack adds the k rows summed in s.sum to the per-category sums and

@@ -22,10 +22,13 @@ type table struct {
 }
 
 // rankWord covers buckets 64w..64w+63: bit b of set says bucket 64w+b has
-// a non-zero row, stored at lanes[base + (set bits below b)].
+// a non-zero row, stored at lanes[last + (set bits up to and including
+// b)]; last is the index of the row before the word's first (0 if none).
+// Counting up to b inclusive takes one shift of set, whose top bit is
+// then bucket b's own (see slot).
 type rankWord struct {
 	set  uint64
-	base uint32
+	last uint32
 }
 
 const (
@@ -49,7 +52,7 @@ func toLanes(row uint64) uint64 {
 func newTable(dense []uint64) table {
 	t := table{dir: make([]rankWord, len(dense)/64), lanes: []uint64{toLanes(0)}}
 	for w := range t.dir {
-		t.dir[w].base = uint32(len(t.lanes))
+		t.dir[w].last = uint32(len(t.lanes) - 1)
 		for b, row := range dense[64*w : 64*w+64] {
 			if row != 0 {
 				t.dir[w].set |= 1 << b
@@ -63,7 +66,6 @@ func newTable(dense []uint64) table {
 // slot returns the index of bucket i's row in t.lanes (0 for a zero row).
 func (t *table) slot(i uint32) uint32 {
 	d := t.dir[i>>6]
-	b := i & 63
-	k := d.base + uint32(bits.OnesCount64(d.set&(1<<b-1)))
-	return k & -uint32(d.set>>b&1)
+	up := d.set << (63 - i&63) // bits 0..b of set, b's own on top
+	return (d.last + uint32(bits.OnesCount64(up))) & uint32(int64(up)>>63)
 }
