@@ -133,7 +133,10 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 		s := combine(sc.ruleS[ci], handoff, sc.evaded[ci], p, anyRule)
 		// A lookup is about half the price of an assignment, and a reused
 		// map usually holds the value already (0 for most posts).
-		r := round4(s)
+		r := s // 0 for most posts, and round4(±0) is ±0
+		if s != 0 {
+			r = round4(s)
+		}
 		if old, ok := v.Scores[c]; !ok || math.Float64bits(old) != math.Float64bits(r) {
 			v.Scores[c] = r
 		}
