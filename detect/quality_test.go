@@ -230,7 +230,20 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 // (aggregates only): blind13 0.975 / 0.922 -> 0.976 / 0.930 (crypto 0.86 ->
 // 0.89), blind15 0.981 / 0.938 -> 0.981 / 0.946 (crypto 0.88 -> 0.92),
 // blind11 R 0.960 -> 0.970, blind12 P 0.985 -> 0.992; dev unchanged.
+//
+// blind17 (240 rows, 122 positive, 118 negative; a sixth author in the dev
+// set's style who saw no other set and no rule) measured untouched on the
+// pack after round 5 (written from blind16's described misses):
+//
+//	blind17, rules rp-3f8626938c44, model m-024d551c4efb: P 0.973 R 0.885, ml 0.78 bulk 0.71 crypto 0.96 drug 0.88 prec 1.00
+//
+// The lead read two missed rows (Cyrillic look-alikes) to check that
+// normalisation undid them (it did; the misses are wording).
 var heldOutSets = map[string]floors{
+	"blind17": {precision: 0.96, recall: 0.87, catRecall: 0.70, perCat: map[string]float64{
+		"ml_broker": 0.77, "bulk_cash": 0.70, "crypto_cashout": 0.95,
+		"drug_sale": 0.87, "precursor_sale": 0.99,
+	}},
 	"blind16": {precision: 0.98, recall: 0.98, catRecall: 0.85, perCat: map[string]float64{
 		"ml_broker": 0.91, "bulk_cash": 0.85, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.99,
