@@ -265,10 +265,10 @@ func TestCombine(t *testing.T) {
 		{"second label needs high confidence", 0, false, false, true, 0.75, 0.45},
 		{"confident second label", 0, false, false, true, 0.85, 0.55},
 		{"second label, low", 0, false, false, true, 0.2, 0},
-		{"model never raises a post alone", 0, true, true, false, 0.999, 0},
+		{"model never raises a long post alone", 0, true, true, false, 0.999, 0},
 	}
 	for _, tc := range tests {
-		if got := round4(combine(tc.r, tc.handoff, tc.evaded, tc.p, tc.anyRule)); got != tc.want {
+		if got := round4(combine(tc.r, tc.handoff, tc.evaded, tc.p, tc.anyRule, false)); got != tc.want {
 			t.Errorf("%s: combine = %v, want %v", tc.name, got, tc.want)
 		}
 	}

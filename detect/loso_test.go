@@ -181,7 +181,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 		comb, ro, mo := make([]Verdict, len(rows)), make([]Verdict, len(rows)), make([]Verdict, len(rows))
 		for i, r := range rows {
 			p := m.Scores(r.norm, nil)
-			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold()), r.rules, losoModelOnly(p, e.Threshold())
+			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold(), utf8.RuneCountInString(r.Text) <= modelAloneRunes), r.rules, losoModelOnly(p, e.Threshold())
 			for ci, c := range model.Categories {
 				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\t%d\t%t\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules), utf8.RuneCountInString(r.Text), preciseRuleFired(r.rules))
 			}
@@ -228,7 +228,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 
 // losoCombine turns a rules-only verdict and model probabilities into the
 // verdict Scan would give with that model.
-func losoCombine(rules Verdict, p []float64, threshold float64) Verdict {
+func losoCombine(rules Verdict, p []float64, threshold float64, short bool) Verdict {
 	v := Verdict{ID: rules.ID, Hits: rules.Hits, Categories: []string{}, Scores: map[string]float64{}}
 	any := len(rules.Hits) > 0
 	if os.Getenv("LOSO_SECOND") == "precise" {
@@ -237,7 +237,7 @@ func losoCombine(rules Verdict, p []float64, threshold float64) Verdict {
 		any = preciseRuleFired(rules)
 	}
 	for ci, c := range model.Categories {
-		s := combine(rules.Scores[c], false, false, p[ci], any)
+		s := combine(rules.Scores[c], false, false, p[ci], any, short)
 		v.Scores[c] = s
 		if s >= threshold {
 			v.Categories = append(v.Categories, c)

@@ -46,7 +46,7 @@ func TestBroadRulesNeverFlagAlone(t *testing.T) {
 		byCat[r.Category] = 1 - (1-byCat[r.Category])*(1-r.W())
 	}
 	for c, r := range byCat {
-		if s := combine(r, true, true, -1, true); s >= DefaultThreshold {
+		if s := combine(r, true, true, -1, true, true); s >= DefaultThreshold {
 			t.Errorf("%s: all broad rules with every boost score %.3f ≥ %.2f", c, s, DefaultThreshold)
 		}
 	}
@@ -104,15 +104,23 @@ func hitRules(v Verdict) []string {
 }
 
 // TestNoRuleNoModel guards Engine.ScanInto's shortcut: it runs the model
-// only when some rule fired, which is right only while a post without any
-// rule hit scores 0 in every category whatever the model says. A change to
-// combine that lets the model score alone must also remove the shortcut.
+// only when some rule fired or the post is short, which is right only
+// while a long post without any rule hit scores 0 in every category
+// whatever the model says. It also pins the model-alone path for short
+// posts: only a near-certain model (p ≥ modelAloneMin) flags one, at p.
 func TestNoRuleNoModel(t *testing.T) {
 	for _, handoff := range []bool{false, true} {
 		for _, evaded := range []bool{false, true} {
-			for p := -1.0; p <= 1; p += 0.05 {
-				if s := combine(0, handoff, evaded, p, false); s != 0 {
-					t.Fatalf("combine(0, handoff=%v, evaded=%v, p=%.2f, no rule) = %v, want 0", handoff, evaded, p, s)
+			for p := -1.0; p <= 1; p += 0.01 {
+				if s := combine(0, handoff, evaded, p, false, false); s != 0 {
+					t.Fatalf("long post: combine(0, handoff=%v, evaded=%v, p=%.2f, no rule) = %v, want 0", handoff, evaded, p, s)
+				}
+				want := 0.0
+				if p >= modelAloneMin {
+					want = p
+				}
+				if s := combine(0, handoff, evaded, p, false, true); s != want {
+					t.Fatalf("short post: combine(0, handoff=%v, evaded=%v, p=%.2f, no rule) = %v, want %v", handoff, evaded, p, s, want)
 				}
 			}
 		}
