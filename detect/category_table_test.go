@@ -355,3 +355,132 @@ func TestRound5(t *testing.T) {
 		}
 	}
 }
+
+// TestRound6 probes the mechanisms of blind17's described misses (H53), in
+// the five language tags and in wording written for this test, plus the
+// benign classes behind its false alarms and ordinary commerce look-alikes.
+func TestRound6(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOnly := New(e.Pack(), nil, Options{})
+	cases := []struct {
+		text      string
+		want, not []string
+	}{
+		// 1. bulk_cash without FX or Chinese wording: token bill, counting job, pack carried across, paid out abroad
+		{"la clave para recoger es el número de serie del billete de un dólar, te lo mando por foto", []string{"bulk_cash"}, nil},
+		{"pickup code is the serial on a one dollar bill, show it to the guy and he hands you the bag", []string{"bulk_cash"}, nil},
+		{"取货暗号是一美元钞票上的编号，对上号就把袋子给你", []string{"bulk_cash"}, nil},
+		{"se busca gente para contar billetes, pago por turno, traer máquina contadora", []string{"bulk_cash"}, nil},
+		{"need someone to count money overnight, paid per shift, discreet, no questions", []string{"bulk_cash"}, nil},
+		{"recoges el paquete en Nogales y lo cruzas sin declarar, pago al llegar", []string{"bulk_cash"}, nil},
+		{"pick up the pack in El Paso, take it across, don't declare it, $800 a trip", []string{"bulk_cash"}, nil},
+		{"包在这边拿，过关不用申报，到了给你一千", []string{"bulk_cash"}, nil},
+		{"nos das billetes chicos aquí y te pagan en Guatemala, en quetzales", []string{"bulk_cash"}, nil},
+		{"drop your small bills with us here, your people get paid out in Honduras the same day", []string{"bulk_cash"}, nil},
+		{"aquí recibimos billetes chicos y allá se los pagan en Guatemala", []string{"bulk_cash"}, nil},
+		{"se necesita persona para conteo de dinero en casa, pago diario", []string{"bulk_cash"}, nil},
+		{"the code is the serial number on the one dollar bill, show it at pickup", []string{"bulk_cash"}, nil},
+		{"grab the pack in Laredo and walk it across, nothing declared, $1000", []string{"bulk_cash"}, nil},
+		// 2. bill refining: small notes swapped for hundreds
+		{"收小面额现金，换成百元大钞，量大从优", []string{"bulk_cash"}, nil},
+		{"零钱换整百，二十的五十的都收，当面换", []string{"bulk_cash"}, nil},
+		{"收散鈔換一百蚊大紙，當面交收", []string{"bulk_cash"}, nil},
+		{"cambiamos billetes de 20 por billetes de 100, cualquier cantidad", []string{"bulk_cash"}, nil},
+		{"te cambio tus billetes chicos por de a cien, discreto", []string{"bulk_cash"}, nil},
+		{"swap your 20s for 100s, any amount, discreet", []string{"bulk_cash"}, nil},
+		// 3. mirror swaps in unusual wording
+		{"现金上门收，对冲换汇，电话联系 626-555-0147", []string{"ml_broker", "bulk_cash"}, nil},
+		{"operación espejo: tú pagas aquí en pesos y tu proveedor en China recibe yuanes", []string{"ml_broker"}, nil},
+		{"hacemos compensación: nos das efectivo y te lo devolvemos con facturas en el extranjero", []string{"ml_broker"}, nil},
+		{"liquidamos a tu proveedor en el extranjero con operación espejo, sin transferencia internacional", []string{"ml_broker"}, nil},
+		{"meiyuan huan renminbi, duiqiao, guonei dangtian daozhang", []string{"ml_broker"}, nil},
+		{"xianjin huan renminbi, duichong, bu zhan edu", []string{"ml_broker"}, nil},
+		{"pay your kid's tuition through us: you give dollars here, we swap and the school gets RMB, no wire", []string{"ml_broker"}, nil},
+		{"mirror swap: your dollars stay here, our partner pays the tuition in China, no bank transfer", []string{"ml_broker"}, nil},
+		{"美金现金上门取，对冲处理，电话联系", []string{"ml_broker", "bulk_cash"}, nil},
+		{"compensamos tu efectivo con facturación a tu proveedor en Colombia", []string{"ml_broker"}, nil},
+		{"intercambio espejo: dólares aquí, pesos allá, sin banco", []string{"ml_broker"}, nil},
+		{"your USD cash covers a student's tuition here, and his family pays you back in RMB", []string{"ml_broker"}, nil},
+		{"mei jin xian jin huan ren min bi, guo nei dao zhang", []string{"ml_broker"}, nil},
+		// 4. the ml_broker half of multi-label rows
+		{"meet in the Costco parking lot, you hand over the USD cash, your family gets RMB in China same day", []string{"bulk_cash", "ml_broker"}, nil},
+		{"en el estacionamiento me das los dólares en efectivo y tu familia recibe yuanes en China", []string{"bulk_cash", "ml_broker"}, nil},
+		{"I buy USDT for people with their money, send me the cash and I send the coins, 3% cut", []string{"crypto_cashout", "ml_broker"}, nil},
+		{"compro USDT a nombre de otros con su dinero, me depositas y te mando las monedas", []string{"crypto_cashout", "ml_broker"}, nil},
+		{"帮别人用他们的钱买U，钱打给我，我转币给你，抽点", []string{"crypto_cashout", "ml_broker"}, nil},
+		{"nos vemos en el estacionamiento del Walmart, me das el efectivo y mi socio allá le entrega lo mismo a tu gente", []string{"bulk_cash", "ml_broker"}, nil},
+		{"停车场碰头，你给现金，我朋友在国内把钱转给你家", []string{"bulk_cash", "ml_broker"}, nil},
+		{"uso mi cuenta para comprar USDT para otros, me pasan el dinero y les mando el USDT", []string{"crypto_cashout", "ml_broker"}, nil},
+		// 5. fentanyl sold by purity, weight and crypto; crypto cleaning without "clean"
+		{"fentanilo puro de laboratorio, de medio kilo para arriba, acepto cripto", []string{"drug_sale"}, nil},
+		{"lab-pure fent, half a kilo and up, crypto accepted", []string{"drug_sale"}, nil},
+		{"芬太尼 实验室纯度 半公斤起 收USDT", []string{"drug_sale"}, nil},
+		{"limpiamos tus cripto: cartera nueva en cada salto, el exchange nunca sabe de dónde vino", []string{"crypto_cashout"}, nil},
+		{"fresh wallet on every hop, the exchange never knows where your coins came from", []string{"crypto_cashout"}, nil},
+		{"每一跳都换新钱包，交易所查不到币的来源", []string{"crypto_cashout"}, nil},
+		{"chiva pura de laboratorio, medio kilo en adelante", []string{"drug_sale"}, nil},
+		{"tus criptos pasan por carteras nuevas en cada salto y el exchange no sabe de dónde salieron", []string{"crypto_cashout"}, nil},
+		// 6. drugs: 30s price list; diverted fentanyl patches
+		{"30s price list: 10 for $150, 50 for $600, 100 for $1000", []string{"drug_sale"}, nil},
+		{"lista de precios de las 30: 10 por 1500, 100 por 9000", []string{"drug_sale"}, nil},
+		{"fentanyl patches from the hospice, 100mcg, $60 each", []string{"drug_sale"}, nil},
+		{"parches de fentanilo del hospital, de 50 y 100, precio por parche", []string{"drug_sale"}, nil},
+		{"医院流出的芬太尼贴片，一片三百，可寄", []string{"drug_sale"}, nil},
+	}
+	for _, c := range cases {
+		v := rulesOnly.Scan(Post{Text: c.text})
+		for _, w := range c.want {
+			if !slices.Contains(v.Categories, w) {
+				t.Errorf("%q: got %v (rules %v), want %s", c.text, v.Categories, hitRules(v), w)
+			}
+		}
+		for _, n := range c.not {
+			if slices.Contains(v.Categories, n) {
+				t.Errorf("%q: got %v (rules %v), must not be %s", c.text, v.Categories, hitRules(v), n)
+			}
+		}
+	}
+	// 7. benign classes of the false alarms, and ordinary commerce look-alikes
+	clean := []string{
+		"温馨提示：每人每年购汇便利化额度为等值5万美元，请勿拆分购汇",
+		"Notice from your bank: the annual foreign exchange quota per person is USD 50,000",
+		"Aviso del banco: el cupo anual de compra de divisas es de 50 mil dólares por persona",
+		"Bank notice: your annual FX quota of USD 50,000 resets on January 1; splitting purchases across family members is not allowed",
+		"招商銀行通知：每人每年外匯額度五萬美元，我們可幫你預約網點辦理",
+		"課程作業：分析對敲換匯（鏡像交易）如何規避外匯管制",
+		"Coursework: describe how mirror trades move value across borders without a wire",
+		"Tarea de la clase: explica cómo funcionan las operaciones espejo en el lavado de dinero",
+		"¿Por qué el exchange me pide verificar identidad antes de retirar? ¿Es normal el KYC?",
+		"Pregunta: quiero retirar mis cripto a pesos pero el exchange me pide verificar identidad primero, ¿cuánto tarda?",
+		"Una duda: ¿puedo retirar mis USDT en efectivo sin hacer el KYC o siempre lo piden?",
+		"Blue hoodies in stock, LA pickup, $25 a piece",
+		"Sudaderas disponibles, recoger en Tijuana, 300 pesos la pieza",
+		"Pickup code is on your receipt, show it at the counter",
+		"Contamos con máquina contadora de billetes usada en venta, 2500 pesos",
+		"Lista de precios: tacos 30 pesos, tortas 50",
+		"30s playlist: the best hits of the 1930s",
+		"Nicotine patches, 21mg, $30 a box, pickup available",
+		"Lab-grade purity reagents for schools, half kilo and up, purchase orders accepted",
+		"Pay your bill online: enter the code that matches the account number on your statement",
+		"Bag policy at the border: declare any food, undeclared items get seized",
+		"Envíos a Guatemala, tu familia cobra en efectivo en cualquier agencia, sin banco, rápido y seguro",
+		"Conteo de dinero para cajeros: curso de capacitación, se necesita persona responsable",
+		"30s price list: vintage jackets 10 for $150, 20 for $280",
+		"Parches de nicotina, precio por parche 20 pesos",
+		"Camisas en paquete de 3, se entrega en Guatemala, pago en efectivo",
+		"Just 2 mg of pure fentanyl can kill; one kilo could kill half a million people",
+		"Garage sale in the church parking lot Saturday, cash only, bring the family",
+		"Espejo de baño, proveedor directo, envío al extranjero",
+		"Compensación de facturas entre empresas del grupo: guía contable",
+		"对冲基金理财讲座，欢迎来电咨询，持牌机构",
+		"Buying USDT for my family with their money is it legal?",
+	}
+	for _, s := range clean {
+		if v := e.Scan(Post{Text: s}); len(v.Categories) > 0 {
+			t.Errorf("clean %q: flagged %v by the default engine (rules %v)", s, v.Categories, hitRules(v))
+		}
+	}
+}

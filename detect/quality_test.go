@@ -238,11 +238,19 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	blind17, rules rp-3f8626938c44, model m-024d551c4efb: P 0.973 R 0.885, ml 0.78 bulk 0.71 crypto 0.96 drug 0.88 prec 1.00
 //
 // The lead read two missed rows (Cyrillic look-alikes) to check that
-// normalisation undid them (it did; the misses are wording).
+// normalisation undid them (it did; the misses are wording). With the
+// model-alone path for short posts (score.go) the same pack reads R 0.902.
+// H53 wrote rules from its misses described by mechanism (text unread), so
+// it is a tuned set from here on:
+//
+//	blind17, rules rp-3f8626938c44 (session start, model-alone path): P 0.973 R 0.902, ml 0.78 bulk 0.76 crypto 0.96 drug 0.88 prec 1.00
+//	blind17, rules rp-e17f71d59c9e (H53, round 6): P 0.982 R 0.918, ml 0.78 bulk 0.76 crypto 1.00 drug 0.92 prec 1.00
+//
+// Floors just under the second line; the other sets did not move.
 var heldOutSets = map[string]floors{
-	"blind17": {precision: 0.96, recall: 0.87, catRecall: 0.70, perCat: map[string]float64{
-		"ml_broker": 0.77, "bulk_cash": 0.70, "crypto_cashout": 0.95,
-		"drug_sale": 0.87, "precursor_sale": 0.99,
+	"blind17": {precision: 0.97, recall: 0.91, catRecall: 0.76, perCat: map[string]float64{
+		"ml_broker": 0.77, "bulk_cash": 0.76, "crypto_cashout": 0.99,
+		"drug_sale": 0.92, "precursor_sale": 0.99,
 	}},
 	"blind16": {precision: 0.98, recall: 0.98, catRecall: 0.85, perCat: map[string]float64{
 		"ml_broker": 0.91, "bulk_cash": 0.85, "crypto_cashout": 0.95,
