@@ -149,8 +149,10 @@ func (e *Extractor) extractCAS() {
 		if !casMayStart(t, i, e.s.numEnds[k]) {
 			continue
 		}
-		// A preceding '-', '.', '/' or '+' joins this to a longer code, version or phone.
-		if i > 0 && strings.IndexByte("-./+,", t[i-1]) >= 0 {
+		// A preceding '-', '.', '/' or '+' joins this to a longer code, version or phone,
+		// and a comma after a digit to a longer number (12,345-67-8); after a word or
+		// full-width punctuation (folded to ',') a comma only separates.
+		if i > 0 && strings.IndexByte("-./+", t[i-1]) >= 0 || i > 1 && t[i-1] == ',' && isDigit(t[i-2]) {
 			continue
 		}
 		end, norm, valid, ok := scanCAS(t, i)

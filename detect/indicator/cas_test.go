@@ -57,6 +57,10 @@ func TestExtractCAS(t *testing.T) {
 		{text: "part AB-12345-67-8 and SKU 12-34-56-7", only: CAS},
 		{text: "call 323-555-0127", only: CAS},
 		{text: "v1.21409-26-7", only: CAS},
+		// A comma after a word separates (a full-width ，folds to ','); after a digit it
+		// continues a longer number.
+		{text: "1-boc-4-AP,125541-22-2,标签", want: []want{{CAS, "125541-22-2", "125541-22-2", true, "1-boc-4-AP"}}},
+		{text: "total 12,21409-26-7", only: CAS},
 		// Short CAS-shaped numbers with a wrong check digit are ordinary numbers, unless the
 		// word CAS introduces them.
 		{text: "score 3-2, ratio 10-20-1, pages 123-45-6", only: CAS},
