@@ -247,7 +247,23 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 //	blind17, rules rp-e17f71d59c9e (H53, round 6): P 0.982 R 0.918, ml 0.78 bulk 0.76 crypto 1.00 drug 0.92 prec 1.00
 //
 // Floors just under the second line; the other sets did not move.
+//
+// blind18 (239 rows, 122 positive, 117 negative; a seventh author in the
+// dev set's style who saw no other set and no rule) measured untouched on
+// the pack after round 6, with the model-alone path for short posts:
+//
+//	blind18, rules rp-e17f71d59c9e, model m-024d551c4efb: P 0.991 R 0.885, ml 0.68 bulk 0.84 crypto 0.92 drug 0.92 prec 0.88
+//
+// The lead read two missed precursor rows to check indicator extraction:
+// one CAS number after a full-width comma was not read (fixed in
+// indicator/cas.go; the row still needs wording), the other was wording.
+// Its easy negative q18-0168 repeated one of blind15 word for word and was
+// dropped (unflagged either way).
 var heldOutSets = map[string]floors{
+	"blind18": {precision: 0.98, recall: 0.87, catRecall: 0.66, perCat: map[string]float64{
+		"ml_broker": 0.66, "bulk_cash": 0.83, "crypto_cashout": 0.91,
+		"drug_sale": 0.91, "precursor_sale": 0.87,
+	}},
 	"blind17": {precision: 0.97, recall: 0.91, catRecall: 0.76, perCat: map[string]float64{
 		"ml_broker": 0.77, "bulk_cash": 0.76, "crypto_cashout": 0.99,
 		"drug_sale": 0.92, "precursor_sale": 0.99,
