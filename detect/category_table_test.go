@@ -484,3 +484,114 @@ func TestRound6(t *testing.T) {
 		}
 	}
 }
+
+// TestRound7 holds probes for the mechanisms behind blind18's misses (H55),
+// written from descriptions in the five language tags, and look-alikes that
+// must stay clean. Rules alone for the positives; the default engine for the
+// clean list.
+func TestRound7(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOnly := New(e.Pack(), nil, Options{})
+	cases := []struct {
+		text      string
+		want, not []string
+	}{
+		// 1. ml_broker from the scheme: student mules, business accounts, fiat into USDT, triangulation, settlement in China, cash into a Chinese account, pinyin counting swap
+		{"recruiting college students, use your bank account to receive and forward payments, keep 10%", []string{"ml_broker"}, nil},
+		{"招大学生，用你的银行卡帮忙收款转账，每笔给你提成", []string{"ml_broker"}, nil},
+		{"buscamos estudiantes que presten su cuenta bancaria para recibir y reenviar pagos, ganas comisión", []string{"ml_broker"}, nil},
+		{"buying business bank accounts with online banking, LLC with EIN, pay on handoff, telegram @acct", []string{"ml_broker"}, nil},
+		{"收对公账户，带网银U盾，当面交接，价格好谈", []string{"ml_broker"}, nil},
+		{"compro cuentas empresariales con banca en línea, pago al entregar", []string{"ml_broker"}, nil},
+		{"need people with bank accounts to turn fiat into USDT for us, you get 2% of every transfer", []string{"ml_broker", "crypto_cashout"}, nil},
+		{"找人用自己的银行卡把人民币换成USDT，每单给你提成", []string{"ml_broker", "crypto_cashout"}, nil},
+		{"buscamos personas con cuenta para pasar pesos a USDT, te llevas comisión por cada depósito", []string{"ml_broker", "crypto_cashout"}, nil},
+		{"triangulamos pagos a tu proveedor en China con facturas de importación, sin pasar por el banco", []string{"ml_broker"}, nil},
+		{"hacemos triangulación de pagos para importadores, tu dinero llega al proveedor en Asia sin transferencia", []string{"ml_broker"}, nil},
+		{"you pay us in dollars here, settlement happens in China, your supplier gets yuan the same day", []string{"ml_broker"}, nil},
+		{"tú pagas aquí y se liquida en China, tu proveedor recibe yuanes", []string{"ml_broker"}, nil},
+		{"hand the cash to our guy, the money goes into a Chinese bank account same day", []string{"ml_broker", "bulk_cash"}, nil},
+		{"nos vemos en el estacionamiento, me entregas el efectivo y el dinero se deposita en una cuenta en China", []string{"ml_broker", "bulk_cash"}, nil},
+		{"现金交给我们的人，当天转入国内账户", []string{"ml_broker", "bulk_cash"}, nil},
+		{"xianjin dian qing, huan renminbi, guonei zhuanzhang", []string{"ml_broker", "bulk_cash"}, nil},
+		// 2. bulk_cash: bill refining in slang, carry hidden in tires, USD cash for MXN no report, chip walking
+		{"turn your small bills into benjis, straps of hundreds, any amount", []string{"bulk_cash"}, nil},
+		{"got a bag of 20s? we give you straps of benjamins, no questions", []string{"bulk_cash"}, nil},
+		{"llevamos el efectivo escondido en las llantas, cruzamos sin declarar", []string{"bulk_cash"}, nil},
+		{"cash stashed inside the tires, we drive it across, nothing declared", []string{"bulk_cash"}, nil},
+		{"现金藏在轮胎里过关，不用申报", []string{"bulk_cash"}, nil},
+		{"dólares en efectivo por pesos, sin reporte, nos vemos en persona", []string{"bulk_cash", "ml_broker"}, nil},
+		{"USD cash for MXN, no report, meet in person", []string{"bulk_cash", "ml_broker"}, nil},
+		{"澳門賭場洗碼，現金換籌碼再換回，快速", []string{"bulk_cash"}, nil},
+		{"赌场洗码，现金换筹码，转一圈出来干净", []string{"bulk_cash"}, nil},
+		// 3. precursors: sea freight to Mexican ports, false declaration, spaced ANPP
+		{"苯乙基溴 CAS 103-63-9 现货，走海运到曼萨尼约港", []string{"precursor_sale"}, nil},
+		{"phenethyl bromide CAS 103-63-9, ship by sea to Manzanillo port", []string{"precursor_sale"}, nil},
+		{"1-boc-4-AP CAS 125541-22-2，标签写成化妆品原料，安全到港", []string{"precursor_sale"}, nil},
+		{"1-boc-4-AP CAS 125541-22-2, labelled as cosmetic raw material", []string{"precursor_sale"}, nil},
+		{"1-boc-4-AP, declarar como materia prima cosmética, envío a México", []string{"precursor_sale"}, nil},
+		{"A N P P and N P P in stock, ship to Mexico", []string{"precursor_sale"}, nil},
+		// 4. drugs: china white with lookalikes, Cantonese oxy
+		{"сhinа white available, DM for price, ships fast", []string{"drug_sale"}, nil},
+		{"出仔 oxy 有貨，WhatsApp 搵我", []string{"drug_sale"}, nil},
+		// 5. dirty USDT
+		{"buying dirty USDT nobody dares touch, 80% payout, TRON address TXa1b2c3d4e5f6g7h8j9k1m2n3p4q5r6s7t8", []string{"crypto_cashout"}, nil},
+		{"收黑U，别人不敢碰的都收，给你八成，TRC20地址", []string{"crypto_cashout"}, nil},
+		{"compro USDT sucio o congelado que nadie quiere, pago 70%", []string{"crypto_cashout"}, nil},
+		// the same mechanisms behind evasions that normalisation undoes (spacing, leetspeak, look-alikes, emoji)
+		{"r e c r u i t i n g college s t u d e n t s, use your bank account to receive and forward payments, keep 10%", []string{"ml_broker"}, nil},
+		{"招 学 生 兼 职，出 借 银 行 卡，日 结", []string{"ml_broker"}, nil},
+		{"buy1ng bu5ine55 b4nk acc0unts with online banking, pay on handoff, telegram @acct", []string{"ml_broker"}, nil},
+		{"need people with bank accounts 🏦 to turn fiat 💵 into USDT for us, you get 2%", []string{"ml_broker", "crypto_cashout"}, nil},
+		{"USD cash 💵 for MXN 🇲🇽 no report 🤫 meet 🤝", []string{"ml_broker", "bulk_cash"}, nil},
+		{"cash in the t i r e s, we drive it across, nothing declared", []string{"bulk_cash"}, nil},
+		{"c h i n a w h i t e available, DM for price", []string{"drug_sale"}, nil},
+		{"1-boc-4-AP CAS 125541-22-2，標籤寫成化妝品原料", []string{"precursor_sale"}, nil},
+		{"bring the cash, my guy checks the serial on your one dollar bill, then your family in China gets RMB", []string{"ml_broker", "bulk_cash"}, nil},
+		{"Hand the cash to our guy, it is deposited to your Chinese bank account", []string{"ml_broker", "bulk_cash"}, nil},
+	}
+	for _, c := range cases {
+		v := rulesOnly.Scan(Post{Text: c.text})
+		for _, w := range c.want {
+			if !slices.Contains(v.Categories, w) {
+				t.Errorf("%q: got %v (rules %v), want %s", c.text, v.Categories, hitRules(v), w)
+			}
+		}
+		for _, n := range c.not {
+			if slices.Contains(v.Categories, n) {
+				t.Errorf("%q: got %v (rules %v), must not be %s", c.text, v.Categories, hitRules(v), n)
+			}
+		}
+	}
+	// 6. benign classes: anti-drug notices, ordinary commerce and news look-alikes
+	clean := []string{
+		"Anti-drug notice: M30 pills sold on the street often contain fentanyl, one can kill",
+		"禁毒提示：街头的M30药片常含芬太尼，一粒可致命",
+		"Aviso antidrogas: las pastillas M30 pueden contener fentanilo, no las consumas",
+		"Shipping by sea to Manzanillo port, furniture containers, customs broker included",
+		"Tires for sale, 4 used Michelin, cash only, pickup in Laredo",
+		"Casino chips collection for sale, vintage Las Vegas",
+		"China white porcelain tea set, 6 cups, shipping fast",
+		"We are hiring students for part-time tutoring, paid weekly by bank transfer",
+		"Open a business bank account online in 10 minutes with our bank",
+		"Cosmetic raw materials supplier, hyaluronic acid, labelled per FDA rules",
+		"Tires for sale, cash only, near the border crossing, we ship across Texas",
+		"Can I give cash to my friend here and he transfers RMB to my account in China? is that legal?",
+		"Noticia: la triangulación de mercancías chinas por México con facturas falsas preocupa a EU",
+		"Students: open a checking account with us, no monthly fee, earn 2% cashback",
+		"Rare 1935 one dollar bill with a star serial number, shipped from China, $40",
+		"How do I move pesos to USDT from my own bank account? which app has the lowest fee",
+		"Casa de cambio: dólares en efectivo por pesos, con identificación; reportamos según la ley",
+		"China white marble countertops, cut to size, free delivery, call for a quote",
+		"醫生開咗 oxycodone 俾我，有冇人知副作用？",
+		"My USDT got frozen by the exchange, is it dirty? how do I appeal",
+	}
+	for _, s := range clean {
+		if v := e.Scan(Post{Text: s}); len(v.Categories) > 0 {
+			t.Errorf("clean %q: flagged %v by the default engine (rules %v)", s, v.Categories, hitRules(v))
+		}
+	}
+}

@@ -258,14 +258,22 @@ var tunedSets = []string{"blind", "blind2", "blind3", "blind4", "blind8", "blind
 // one CAS number after a full-width comma was not read (fixed in
 // indicator/cas.go; the row still needs wording), the other was wording.
 // Its easy negative q18-0168 repeated one of blind15 word for word and was
-// dropped (unflagged either way).
+// dropped (unflagged either way). Round 7 (H55) wrote its misses' mechanisms
+// as wording classes from descriptions, texts unread:
+//
+//	blind18, rules rp-8c1036499543 (H55, round 7): P 0.991 R 0.926, ml 0.68 bulk 0.91 crypto 0.96 drug 0.96 prec 0.96
+//
+// Its one benign false alarm (an anti-drug notice) no longer fires a rule but
+// is flagged by the model alone (short post, p ≥ 0.99). Floors just under;
+// the same round raised blind11 ml 0.82 -> 0.86, blind14 P 0.992 -> 1.000,
+// blind15 ml 0.94 -> 0.97 and blind17 R 0.918 -> 0.926 (bulk 0.76 -> 0.79).
 var heldOutSets = map[string]floors{
-	"blind18": {precision: 0.98, recall: 0.87, catRecall: 0.66, perCat: map[string]float64{
-		"ml_broker": 0.66, "bulk_cash": 0.83, "crypto_cashout": 0.91,
-		"drug_sale": 0.91, "precursor_sale": 0.87,
+	"blind18": {precision: 0.98, recall: 0.92, catRecall: 0.66, perCat: map[string]float64{
+		"ml_broker": 0.66, "bulk_cash": 0.90, "crypto_cashout": 0.96,
+		"drug_sale": 0.95, "precursor_sale": 0.95,
 	}},
-	"blind17": {precision: 0.97, recall: 0.91, catRecall: 0.76, perCat: map[string]float64{
-		"ml_broker": 0.77, "bulk_cash": 0.76, "crypto_cashout": 0.99,
+	"blind17": {precision: 0.97, recall: 0.92, catRecall: 0.77, perCat: map[string]float64{
+		"ml_broker": 0.77, "bulk_cash": 0.79, "crypto_cashout": 0.99,
 		"drug_sale": 0.92, "precursor_sale": 0.99,
 	}},
 	"blind16": {precision: 0.98, recall: 0.98, catRecall: 0.85, perCat: map[string]float64{
@@ -276,14 +284,14 @@ var heldOutSets = map[string]floors{
 	"blind6": {precision: 0.95, recall: 0.96, catRecall: 0.94},
 	"blind7": {precision: 0.95, recall: 0.89, catRecall: 0.85},
 	"blind11": {precision: 0.98, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
-		"ml_broker": 0.81, "bulk_cash": 0.95, "crypto_cashout": 0.95,
+		"ml_broker": 0.85, "bulk_cash": 0.95, "crypto_cashout": 0.95,
 		"drug_sale": 0.99, "precursor_sale": 0.95,
 	}},
 	"blind15": {precision: 0.97, recall: 0.93, catRecall: 0.74, perCat: map[string]float64{
-		"ml_broker": 0.94, "bulk_cash": 0.77, "crypto_cashout": 0.87,
+		"ml_broker": 0.96, "bulk_cash": 0.77, "crypto_cashout": 0.87,
 		"drug_sale": 0.95, "precursor_sale": 0.99,
 	}},
-	"blind14": {precision: 0.98, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
+	"blind14": {precision: 0.99, recall: 0.95, catRecall: 0.80, perCat: map[string]float64{
 		"ml_broker": 0.88, "bulk_cash": 0.91, "crypto_cashout": 0.92,
 		"drug_sale": 0.96, "precursor_sale": 0.99,
 	}},
