@@ -44,6 +44,9 @@ type scratch struct {
 	hits   []Hit
 	ruleS  [5]float64
 	evaded [5]bool
+	// silenced: a suppressor cancelled a rule that had all it needs (the
+	// post reads like a category in a benign frame: news, a warning...).
+	silenced bool
 }
 
 // New returns an engine for pack p and model m (m may be nil to score with
@@ -113,11 +116,16 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 
 	handoff := set&contactBits != 0
 	anyRule := len(sc.hits) > 0
-	short := len(p.Text) <= modelAloneRunes || utf8.RuneCountInString(p.Text) <= modelAloneRunes
+	// The model may flag a post alone only when it is short and no
+	// suppressor silenced a rule in it: the rules' benign frames (news,
+	// warnings, coursework) bind the model too.
+	alone := !sc.silenced && (len(p.Text) <= modelAloneRunes || utf8.RuneCountInString(p.Text) <= modelAloneRunes)
+	v.silenced = sc.silenced
 	var probs []float64
-	if e.model != nil && (anyRule || short) {
-		// A long post no rule fired on scores 0 in every category whatever
-		// the model says (combine; TestNoRuleNoModel): it skips the model.
+	if e.model != nil && (anyRule || alone) {
+		// Any other post no rule fired on scores 0 in every category
+		// whatever the model says (combine; TestNoRuleNoModel): it skips
+		// the model.
 		sc.probs = e.model.Scores(view.Text, sc.probs[:0])
 		probs = sc.probs
 	}
@@ -131,7 +139,7 @@ func (e *Engine) ScanInto(p Post, v *Verdict) {
 		if probs != nil && e.modelCat[ci] >= 0 {
 			p = probs[e.modelCat[ci]]
 		}
-		s := combine(sc.ruleS[ci], handoff, sc.evaded[ci], p, anyRule, short)
+		s := combine(sc.ruleS[ci], handoff, sc.evaded[ci], p, anyRule, alone)
 		// A lookup is about half the price of an assignment, and a reused
 		// map usually holds the value already (0 for most posts).
 		r := s // 0 for most posts, and round4(±0) is ±0

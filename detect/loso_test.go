@@ -181,7 +181,7 @@ func TestLeaveOneSetOut(t *testing.T) {
 		comb, ro, mo := make([]Verdict, len(rows)), make([]Verdict, len(rows)), make([]Verdict, len(rows))
 		for i, r := range rows {
 			p := m.Scores(r.norm, nil)
-			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold(), utf8.RuneCountInString(r.Text) <= modelAloneRunes), r.rules, losoModelOnly(p, e.Threshold())
+			comb[i], ro[i], mo[i] = losoCombine(r.rules, p, e.Threshold(), !r.rules.silenced && utf8.RuneCountInString(r.Text) <= modelAloneRunes), r.rules, losoModelOnly(p, e.Threshold())
 			for ci, c := range model.Categories {
 				fmt.Fprintf(&dump, "%s\t%s\t%s\t%t\t%.4f\t%t\t%.4f\t%s\t%d\t%t\n", name, r.ID, c, slices.Contains(r.Labels, c), r.rules.Scores[c], len(r.rules.Hits) > 0, p[ci], losoIndicators(r.rules), utf8.RuneCountInString(r.Text), preciseRuleFired(r.rules))
 			}

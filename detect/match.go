@@ -23,10 +23,13 @@ func (e *Engine) match(sc *scratch, original string, view, leet *normalize.View,
 	clear(sc.fired)
 	sc.ruleS = [5]float64{}
 	sc.evaded = [5]bool{}
+	sc.silenced = false
 	miss := [5]float64{1, 1, 1, 1, 1} // Π(1 − w) per category
 
 	apply := func(v *normalize.View) {
-		for _, f := range e.pack.MatchInto(sc.rs, v.Text, set) {
+		fires := e.pack.MatchInto(sc.rs, v.Text, set)
+		sc.silenced = sc.silenced || sc.rs.Silenced()
+		for _, f := range fires {
 			if sc.fired[f.Index] {
 				continue // already explained by the main view
 			}

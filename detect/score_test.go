@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/model"
+	"vigil/detect/normalize"
 	"vigil/detect/rulepack"
 	"vigil/detect/rules"
 )
@@ -124,5 +126,27 @@ func TestNoRuleNoModel(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestModelAloneRespectsSuppressors: a short warning that names the goods
+// gets its rules cancelled by a suppressor, and the near-certain model
+// must not flag it alone either (the rules' benign frames bind the model).
+func TestModelAloneRespectsSuppressors(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const warning = "提醒：假M30蓝色药片含芬太尼，不要购买"
+	p := e.model.Scores(normalize.Build(warning).Text, nil)
+	if i := slices.Index(model.Categories, "drug_sale"); p[i] < modelAloneMin {
+		t.Fatalf("the probe no longer tests the gate: the model gives drug_sale %.4f < %.2f; pick a warning it is sure about", p[i], modelAloneMin)
+	}
+	v := e.Scan(Post{ID: "w", Text: warning})
+	if !v.silenced {
+		t.Fatalf("no suppressor cancelled a rule on %q; pick a warning that a rule's suppressor catches", warning)
+	}
+	if v.Flagged {
+		t.Errorf("%q flagged %v by the model alone despite a suppressor", warning, v.Categories)
 	}
 }

@@ -62,6 +62,8 @@ type Verdict struct {
 	Indicators []Indicator        `json:"indicators"`
 	RulePack   string             `json:"rulepack"`
 	Model      string             `json:"model"`
+
+	silenced bool // a suppressor cancelled a rule (the model-alone path's gate)
 }
 
 // AppendJSON appends v's JSON encoding to dst: byte-identical to what

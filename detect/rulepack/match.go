@@ -92,6 +92,7 @@ func (p *Pack) evaluate(sc *Scratch, text string, ri int32) (Fire, bool) {
 	}
 	lo, hi := spanOf(sc.chosen)
 	if p.suppressed(sc, text, r, lo, hi) {
+		sc.silenced = true
 		return Fire{}, false
 	}
 	first := len(sc.spans)

@@ -47,6 +47,8 @@ type Scratch struct {
 	spans  []Span
 	fires  []Fire
 	chosen []Span
+
+	silenced bool // a rule had everything it needs but a suppressor matched
 }
 
 // NewScratch returns working memory sized for p.
@@ -68,7 +70,13 @@ func (sc *Scratch) reset() {
 	}
 	sc.hits, sc.touchedR, sc.listed = sc.hits[:0], sc.touchedR[:0], false
 	sc.spans, sc.fires = sc.spans[:0], sc.fires[:0]
+	sc.silenced = false
 }
+
+// Silenced reports whether, in the last MatchInto, a rule had all its
+// groups and indicators but a suppressor (news, a warning, coursework...)
+// cancelled it: the post reads like the category in a benign frame.
+func (sc *Scratch) Silenced() bool { return sc.silenced }
 
 // hit records an occurrence at [start,end) of a variant whose groups are
 // m.vgroups[g0:g0+ng], marks the groups present and counts each newly
