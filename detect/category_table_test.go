@@ -22,10 +22,7 @@ func TestCategoryTableSingleLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	rulesOnly := New(e.Pack(), nil, Options{})
-	cases := []struct {
-		text      string
-		want, not []string
-	}{
+	cases := []labelProbe{
 		// structuring only: bulk_cash, never ml_broker
 		{"Hiring 3 drivers to drop cash at different branches, each deposit under 9,500, $150 per stop", []string{"bulk_cash"}, []string{"ml_broker"}},
 		{"Busco quien deposite en distintos bancos, nunca más de 9 mil por depósito, pago diario", []string{"bulk_cash"}, []string{"ml_broker"}},
@@ -49,19 +46,7 @@ func TestCategoryTableSingleLabels(t *testing.T) {
 		// Mercado Pago is not a payment term (H41)
 		{"Busco gente con cuenta de Mercado Pago, les caen transferencias y las mandan a otra cuenta, se llevan su lana por cada una", []string{"ml_broker"}, []string{"bulk_cash"}},
 	}
-	for _, c := range cases {
-		v := rulesOnly.Scan(Post{Text: c.text})
-		for _, w := range c.want {
-			if !slices.Contains(v.Categories, w) {
-				t.Errorf("%q: got %v (rules %v), want %s", c.text, v.Categories, hitRules(v), w)
-			}
-		}
-		for _, n := range c.not {
-			if slices.Contains(v.Categories, n) {
-				t.Errorf("%q: got %v (rules %v), must not have %s", c.text, v.Categories, hitRules(v), n)
-			}
-		}
-	}
+	checkLabelProbes(t, rulesOnly, cases)
 }
 
 // TestTransferSwapsAreNotCash follows the dev README's convention (H41): an
