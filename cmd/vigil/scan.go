@@ -198,8 +198,8 @@ func scanStream(e *detect.Engine, in io.Reader, out io.Writer, workers int, bar 
 // their results for the writer, which takes batches in input order.
 type scanBatch struct {
 	nums   []int
-	ends   []int // end offset of each line in text
-	text   []byte
+	lines  []string // substrings of eachLine's blocks: no copy
+	bytes  int
 	out    []byte
 	failed int
 	done   chan struct{}
@@ -231,10 +231,8 @@ func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, ba
 			if b == nil {
 				b = &scanBatch{done: make(chan struct{})}
 			}
-			b.nums = append(b.nums, n)
-			b.text = append(b.text, line...)
-			b.ends = append(b.ends, len(b.text))
-			if len(b.nums) >= batchLines || len(b.text) >= batchBytes || !more {
+			b.nums, b.lines, b.bytes = append(b.nums, n), append(b.lines, line), b.bytes+len(line)
+			if len(b.nums) >= batchLines || b.bytes >= batchBytes || !more {
 				send()
 			}
 		})
@@ -244,15 +242,12 @@ func scanParallel(e *detect.Engine, in io.Reader, out io.Writer, workers int, ba
 		go func() {
 			ls := newLineScanner(e)
 			for b := range jobs {
-				text := string(b.text) // one allocation for the batch's ids and texts
-				start := 0
 				for i, n := range b.nums {
 					var f bool
-					b.out, f = ls.scan(n, text[start:b.ends[i]], b.out)
+					b.out, f = ls.scan(n, b.lines[i], b.out)
 					if f {
 						b.failed++
 					}
-					start = b.ends[i]
 				}
 				close(b.done)
 			}
